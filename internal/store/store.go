@@ -1,0 +1,188 @@
+// Package store is Phủ Sóng's database access. One schema serves SQLite (the embedded
+// default, pure Go) and PostgreSQL (production) with small per-dialect substitutions;
+// migrations are embedded and run on open. The store keeps data; it never decides
+// policy.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
+
+	"github.com/phusong/phusong/internal/geo"
+)
+
+// Dialect is the SQL flavour of the database behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultURL is the database used when none is named (PRODUCT.md §5).
+const DefaultURL = "./phusong.db"
+
+// Store is an open database with its schema up to date.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	url     string
+
+	atlasMu  sync.Mutex
+	atlas    *geo.Atlas
+	atlasVer string
+}
+
+// Open connects to url — "sqlite:PATH", a bare PATH, or "postgres://…" — runs the
+// migrations, and loads the reference data (official units, policy tables) into a
+// new database.
+func Open(ctx context.Context, url string) (*Store, error) {
+	if url == "" {
+		url = DefaultURL
+	}
+	s := &Store{url: url}
+	var err error
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		s.dialect = Postgres
+		s.db, err = sql.Open("pgx", url)
+	default:
+		s.dialect = SQLite
+		s.db, err = sql.Open("sqlite", sqliteDSN(strings.TrimPrefix(url, "sqlite:")))
+		s.db.SetMaxOpenConns(1) // one writer; SQLite serialises anyway and this avoids SQLITE_BUSY
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", redact(url), err)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("connect %s: %w", redact(url), err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	if err := s.seedReference(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func sqliteDSN(path string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return "file:" + path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+}
+
+// redact hides a password in a URL for logs and errors.
+func redact(url string) string {
+	at := strings.LastIndex(url, "@")
+	scheme := strings.Index(url, "://")
+	if at < 0 || scheme < 0 {
+		return url
+	}
+	userinfo := url[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		return url[:scheme+3] + userinfo[:i] + ":***" + url[at:]
+	}
+	return url
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect tells which database is behind the store.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB is the underlying handle, for health checks and tests.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// q rewrites a query written with ? placeholders for the dialect.
+func (s *Store) q(query string) string {
+	if s.dialect != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in one transaction: all of it is written or none.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// insertMany writes rows with multi-row INSERTs in batches; it is portable and, on
+// PostgreSQL, within a small factor of COPY for the sizes written here.
+func (s *Store) insertMany(ctx context.Context, q querier, table string, cols []string, rows [][]any) error {
+	batch := 30000 / len(cols)
+	if batch > 1000 {
+		batch = 1000
+	}
+	for start := 0; start < len(rows); start += batch {
+		end := min(start+batch, len(rows))
+		var b strings.Builder
+		fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+		args := make([]any, 0, (end-start)*len(cols))
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteString(", ")
+			}
+			b.WriteString(ph)
+			args = append(args, rows[i]...)
+		}
+		if _, err := q.ExecContext(ctx, s.q(b.String()), args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// Meta reads a value from the meta table ("" when absent).
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, s.q("SELECT value FROM meta WHERE key = ?"), key).Scan(&v)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return v, err
+}
+
+func (s *Store) setMeta(ctx context.Context, q querier, key, value string) error {
+	_, err := q.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`), key, value)
+	return err
+}

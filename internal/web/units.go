@@ -1,0 +1,140 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/phusong/phusong/internal/app"
+	"github.com/phusong/phusong/internal/auth"
+	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/httpx"
+)
+
+// UnitsPage is the unit browser's top: the provinces (or the caller's own units) on a date.
+type UnitsPage struct {
+	Base
+	Date  civil.Date
+	Units []app.UnitView
+	Dates []QuickDate
+}
+
+// QuickDate is a shortcut to a date that matters (the eve and the day of the reorganisation).
+type QuickDate struct {
+	Label string
+	Date  civil.Date
+}
+
+func quickDates(l Lang) []QuickDate {
+	today := "hôm nay"
+	if l == EN {
+		today = "today"
+	}
+	return []QuickDate{
+		{"30/06/2025", civil.MustParse("2025-06-30")},
+		{"01/07/2025", civil.MustParse("2025-07-01")},
+		{today, civil.Today()},
+	}
+}
+
+func (w *Web) units(rw http.ResponseWriter, r *http.Request) error {
+	d, err := httpx.Date(r, "date")
+	if err != nil {
+		return err
+	}
+	sc := httpx.Scope(r)
+	var us []app.UnitView
+	if sc.CanNational(auth.UnitsRead) {
+		us, err = w.App.Units(r.Context(), sc, d, "province", "")
+	} else {
+		us, err = w.grantedUnits(r, sc, d)
+	}
+	if err != nil {
+		return err
+	}
+	b := w.base(r, T(langOf(r), "units.title"))
+	return w.render(rw, http.StatusOK, "units.html", UnitsPage{Base: b, Date: d, Units: us, Dates: quickDates(b.Lang)})
+}
+
+// grantedUnits are the caller's granted units as they stand on d (their area, when a
+// unit is not in force that day).
+func (w *Web) grantedUnits(r *http.Request, sc *auth.Scope, d civil.Date) ([]app.UnitView, error) {
+	atlas, err := w.App.Atlas(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []app.UnitView
+	seen := map[string]bool{}
+	for _, id := range sc.Roots(auth.UnitsRead) {
+		u := atlas.Unit(id)
+		places, err := w.App.SamePlace(r.Context(), sc, u.Code, u.ValidFrom, d)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range places {
+			if !seen[p.Code] {
+				seen[p.Code] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// UnitPage is one unit on a date: where it sits, what is below, its lineage.
+type UnitPage struct {
+	Base
+	Date  civil.Date
+	Unit  *app.UnitDetail
+	Dates []QuickDate
+}
+
+func (w *Web) unit(rw http.ResponseWriter, r *http.Request) error {
+	d, err := httpx.Date(r, "date")
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	det, err := w.App.UnitShow(r.Context(), httpx.Scope(r), code, d)
+	if err != nil {
+		// Not in force that day: show where the same place was, if the caller can
+		// name a date on which the code was valid.
+		if from := r.URL.Query().Get("from"); from != "" {
+			http.Redirect(rw, r, "/units/"+url.PathEscape(code)+"/on?"+url.Values{"from": {from}, "date": {d.String()}}.Encode(), http.StatusSeeOther)
+			return nil
+		}
+		return err
+	}
+	b := w.base(r, det.FullName)
+	return w.render(rw, http.StatusOK, "unit.html", UnitPage{Base: b, Date: d, Unit: det, Dates: quickDates(b.Lang)})
+}
+
+// PlacePage lists where a unit valid on From lies on Date.
+type PlacePage struct {
+	Base
+	Code   string
+	From   civil.Date
+	Date   civil.Date
+	Places []app.UnitView
+}
+
+func (w *Web) samePlace(rw http.ResponseWriter, r *http.Request) error {
+	from, err := httpx.Date(r, "from")
+	if err != nil {
+		return err
+	}
+	d, err := httpx.Date(r, "date")
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	places, err := w.App.SamePlace(r.Context(), httpx.Scope(r), code, from, d)
+	if err != nil {
+		return err
+	}
+	if len(places) == 1 {
+		http.Redirect(rw, r, "/units/"+url.PathEscape(places[0].Code)+"?date="+d.String(), http.StatusSeeOther)
+		return nil
+	}
+	b := w.base(r, code)
+	return w.render(rw, http.StatusOK, "place.html", PlacePage{Base: b, Code: code, From: from, Date: d, Places: places})
+}
