@@ -37,6 +37,10 @@ func (a *API) routes() []httpx.Route {
 		{Pattern: "POST /api/v1/units/rebase", Perm: auth.UnitsRead, Handle: a.rebase},
 		{Pattern: "POST /api/v1/import/{kind}", Perm: auth.UnitsWrite, Handle: a.importFile},
 		{Pattern: "GET /api/v1/audit", Perm: auth.AuditRead, Handle: a.audit},
+		{Pattern: "POST /api/v1/calc/support-budget", Perm: auth.FiguresRead, Handle: a.supportBudget},
+		{Pattern: "GET /api/v1/calc/{kind}", Public: true, Handle: a.calc},
+		{Pattern: "GET /api/v1/policy", Public: true, Handle: a.policyTables},
+		{Pattern: "POST /api/v1/policy/{kind}", Perm: auth.PolicyWrite, Handle: a.importPolicy},
 		{Pattern: "/api/", Public: true, Handle: notFound},
 	}
 }

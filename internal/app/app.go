@@ -9,6 +9,7 @@ import (
 
 	"github.com/phusong/phusong/internal/auth"
 	"github.com/phusong/phusong/internal/geo"
+	"github.com/phusong/phusong/internal/policy"
 	"github.com/phusong/phusong/internal/store"
 )
 
@@ -18,8 +19,10 @@ type App struct {
 	Log      *slog.Logger
 	Throttle *auth.Throttle
 
-	mu     sync.Mutex
-	scopes map[scopeKey]*auth.Scope // resolved scopes per user and atlas
+	mu      sync.Mutex
+	scopes  map[scopeKey]*auth.Scope // resolved scopes per user and atlas
+	book    *policy.Book             // policy tables in force, for bookVer
+	bookVer string
 }
 
 type scopeKey struct {

@@ -23,6 +23,12 @@ type importFunc func(ctx context.Context, a *app.App, file string, r io.Reader, 
 var importKinds = map[string]importFunc{}
 
 func init() {
+	for _, k := range app.PolicyKinds {
+		kind := k
+		importKinds[kind] = func(ctx context.Context, a *app.App, file string, r io.Reader, _ civil.Date, dry bool) (any, error) {
+			return a.ImportPolicy(ctx, app.System, kind, file, r, dry)
+		}
+	}
 	for _, k := range app.GeoKinds {
 		kind := k
 		importKinds[kind] = func(ctx context.Context, a *app.App, file string, r io.Reader, d civil.Date, dry bool) (any, error) {

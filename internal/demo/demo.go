@@ -68,8 +68,18 @@ func Load(ctx context.Context, a *app.App) (accs []Account, loaded bool, err err
 	if _, err := a.ImportGeo(ctx, app.System, "villages", "demo-villages.csv", strings.NewReader(villagesCSV), civil.MustParse("2025-07-01"), false); err != nil {
 		return nil, false, fmt.Errorf("demo villages: %w", err)
 	}
+	if _, err := a.ImportPolicy(ctx, app.System, "topups", "demo-topups.csv", strings.NewReader(topUpsCSV), false); err != nil {
+		return nil, false, fmt.Errorf("demo top-ups: %w", err)
+	}
 	return accs, true, nil
 }
+
+// topUpsCSV is a demonstration of a province's own support. It is NOT a real
+// resolution of the Lâm Đồng People's Council; the resolution text says so.
+const topUpsCSV = `province_code,scheme,group,percent,valid_from,valid_to,resolution
+68,voluntary_bhxh,near_poor,10,2026-01-01,,DEMO – không phải nghị quyết thật / not a real resolution
+68,household_bhyt,all,20,2026-01-01,,DEMO – không phải nghị quyết thật / not a real resolution
+`
 
 // Print writes the demo accounts for the person who started the demo.
 func Print(w io.Writer, accs []Account) {

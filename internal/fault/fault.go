@@ -56,6 +56,10 @@ func Messages(err error) (vi, en string) {
 	if errors.As(err, &e) {
 		return e.VI, e.EN
 	}
+	var m interface{ Messages() (string, string) }
+	if errors.As(err, &m) {
+		return m.Messages()
+	}
 	return err.Error(), err.Error()
 }
 

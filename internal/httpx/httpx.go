@@ -85,7 +85,10 @@ func (s *Server) wrap(rt Route, onError func(http.ResponseWriter, *http.Request,
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: 200}
 		r = r.WithContext(app.WithClientIP(r.Context(), clientIP(r)))
-		err := s.serve(rec, r, rt)
+		r, fromCookie, err := s.identify(r)
+		if err == nil {
+			err = s.serve(rec, r, rt, fromCookie)
+		}
 		if err != nil {
 			onError(rec, r, err)
 		}
@@ -106,11 +109,7 @@ func errText(err error) string {
 	return err.Error()
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt Route) error {
-	r, fromCookie, err := s.identify(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt Route, fromCookie bool) error {
 	sc := Scope(r)
 	if !rt.Public && !sc.LoggedIn() {
 		return fault.New(fault.Unauthenticated, "cần đăng nhập", "login required")

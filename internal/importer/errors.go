@@ -86,3 +86,10 @@ func (c *Collector) Count() int { return len(c.list) + c.extra }
 
 // FaultKind marks a rejected file as bad input (HTTP 400, exit code 2).
 func (ps Problems) FaultKind() fault.Kind { return fault.Invalid }
+
+// Messages is the one-line summary in each language; the problems themselves go
+// with the error (the API lists them).
+func (ps Problems) Messages() (vi, en string) {
+	return fmt.Sprintf("tệp bị từ chối, không ghi gì (%d lỗi); dòng đầu: %s", len(ps), ps[0].Error()),
+		fmt.Sprintf("file rejected, nothing written (%d problems); first: %s", len(ps), ps[0].Error())
+}

@@ -1,6 +1,10 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/phusong/phusong/internal/fault"
+)
 
 // Error is a calculation refused for bad input or a missing rule. Its text is
 // Vietnamese then English, like every user-facing error of Phủ Sóng.
@@ -17,3 +21,6 @@ func errf(vi, en string, args ...any) error {
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// FaultKind marks a refused calculation as bad input (HTTP 400, exit code 2).
+func (e *Error) FaultKind() fault.Kind { return fault.Invalid }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 
 	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/fault"
@@ -13,20 +12,38 @@ import (
 
 const geoVersionKey = "geo_version"
 
-// seedReference loads the official geography into a database that has none.
+// seedReference loads the official geography and the policy tables into a database
+// that lacks them.
 func (s *Store) seedReference(ctx context.Context) error {
-	v, err := s.Meta(ctx, geoVersionKey)
-	if err != nil || v != "" {
-		return err
+	seeds := []struct {
+		key  string
+		what string
+		load func(context.Context) error
+	}{
+		{geoVersionKey, "reference geography", s.seedGeography},
+		{policyVersionKey, "policy tables", s.seedPolicy},
 	}
+	for _, sd := range seeds {
+		v, err := s.Meta(ctx, sd.key)
+		if err != nil {
+			return err
+		}
+		if v != "" {
+			continue
+		}
+		if err := sd.load(ctx); err != nil {
+			return fmt.Errorf("load %s: %w", sd.what, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) seedGeography(ctx context.Context) error {
 	ch, err := geo.Reference()
 	if err != nil {
 		return err
 	}
-	if err := s.ApplyGeoChange(ctx, ch); err != nil {
-		return fmt.Errorf("load reference geography: %w", err)
-	}
-	return s.seedPolicy(ctx)
+	return s.ApplyGeoChange(ctx, ch)
 }
 
 // ApplyGeoChange writes a geography change in one transaction, rebuilds the subtree
@@ -48,11 +65,7 @@ func (s *Store) ApplyGeoChange(ctx context.Context, ch *geo.Change) error {
 		if err := s.rebuildClosure(ctx, tx); err != nil {
 			return err
 		}
-		var ver int64
-		if v, _ := s.metaTx(ctx, tx, geoVersionKey); v != "" {
-			ver, _ = strconv.ParseInt(v, 10, 64)
-		}
-		return s.setMeta(ctx, tx, geoVersionKey, strconv.FormatInt(ver+1, 10))
+		return s.bumpVersion(ctx, tx, geoVersionKey)
 	})
 }
 

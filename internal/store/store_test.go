@@ -6,6 +6,7 @@ import (
 
 	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/geo"
+	"github.com/phusong/phusong/internal/policy"
 	"github.com/phusong/phusong/internal/store"
 	"github.com/phusong/phusong/internal/testutil"
 )
@@ -72,4 +73,37 @@ func rebind(s *store.Store, q string) string {
 		return "SELECT COUNT(*) FROM unit_closure c JOIN units u ON u.id = c.descendant_id WHERE c.ancestor_id = $1 AND u.level = 'commune'"
 	}
 	return q
+}
+
+func TestPolicyTablesRoundTrip(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		rules, tops, err := s.Policy(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := policy.DefaultRules()
+		if len(rules) != len(want) || len(tops) != 0 {
+			t.Fatalf("%d rules and %d top-ups in a new database, want %d and 0", len(rules), len(tops), len(want))
+		}
+		have := map[policy.Rule]bool{}
+		for _, r := range rules {
+			have[r] = true
+		}
+		for _, r := range want {
+			if !have[r] {
+				t.Errorf("rule %+v lost on the way through the store", r)
+			}
+		}
+		top := policy.TopUp{Province: "68", Scheme: "voluntary_bhxh", Group: "near_poor", Percent: "10", ValidFrom: civil.MustParse("2026-01-01"), ValidTo: civil.Max, Resolution: "NQ test", Communes: []string{"24781", "24787"}}
+		v1, _ := s.PolicyVersion(ctx)
+		if err := s.ReplacePolicy(ctx, rules, []policy.TopUp{top}); err != nil {
+			t.Fatal(err)
+		}
+		v2, _ := s.PolicyVersion(ctx)
+		_, tops, err = s.Policy(ctx)
+		if err != nil || len(tops) != 1 || tops[0].Communes[1] != "24787" || !tops[0].ValidTo.IsOpen() || v1 == v2 {
+			t.Errorf("top-up round trip: %+v %v, version %s → %s", tops, err, v1, v2)
+		}
+	})
 }

@@ -63,6 +63,7 @@ func (w *Web) routes() []httpx.Route {
 		{Pattern: "POST /login", Public: true, Handle: w.login},
 		{Pattern: "POST /logout", Handle: w.logout},
 		{Pattern: "GET /lang/{lang}", Public: true, Handle: w.setLang},
+		{Pattern: "GET /calc", Public: true, Handle: w.calc},
 		{Pattern: "GET /units", Perm: auth.UnitsRead, Handle: w.units},
 		{Pattern: "GET /units/{code}", Perm: auth.UnitsRead, Handle: w.unit},
 		{Pattern: "GET /units/{code}/on", Perm: auth.UnitsRead, Handle: w.samePlace},
@@ -80,6 +81,8 @@ var funcs = template.FuncMap{
 	"int64":   func(n int) int64 { return int64(n) },
 	"share":   Share,
 	"reverse": reverseUnits,
+	"list":    func(s ...string) []string { return s },
+	"item":    calcItem,
 }
 
 func reverseUnits(us []app.UnitView) []app.UnitView {
