@@ -18,7 +18,9 @@ func (s *Store) seedPolicy(ctx context.Context) error {
 }
 
 // PolicyVersion changes whenever the policy tables do.
-func (s *Store) PolicyVersion(ctx context.Context) (string, error) { return s.Meta(ctx, policyVersionKey) }
+func (s *Store) PolicyVersion(ctx context.Context) (string, error) {
+	return s.Meta(ctx, policyVersionKey)
+}
 
 // ReplacePolicy writes the whole set of rules (and, when topUps is not nil, of
 // top-ups) in one transaction. The caller has validated the set with policy.NewBook.
