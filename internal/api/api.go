@@ -36,6 +36,8 @@ func (a *API) routes() []httpx.Route {
 		{Pattern: "GET /api/v1/units/{code}/predecessors", Perm: auth.UnitsRead, Handle: a.unitLinks(false)},
 		{Pattern: "POST /api/v1/units/rebase", Perm: auth.UnitsRead, Handle: a.rebase},
 		{Pattern: "POST /api/v1/import/{kind}", Perm: auth.UnitsWrite, Handle: a.importFile},
+		{Pattern: "GET /api/v1/coverage/{code}", Perm: auth.FiguresRead, Handle: a.coverage},
+		{Pattern: "GET /api/v1/targets/{code}/progress", Perm: auth.FiguresRead, Handle: a.progress},
 		{Pattern: "GET /api/v1/audit", Perm: auth.AuditRead, Handle: a.audit},
 		{Pattern: "POST /api/v1/calc/support-budget", Perm: auth.FiguresRead, Handle: a.supportBudget},
 		{Pattern: "GET /api/v1/calc/{kind}", Public: true, Handle: a.calc},

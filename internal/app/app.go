@@ -23,6 +23,9 @@ type App struct {
 	scopes  map[scopeKey]*auth.Scope // resolved scopes per user and atlas
 	book    *policy.Book             // policy tables in force, for bookVer
 	bookVer string
+
+	engMu sync.Mutex
+	eng   *engine // the coverage index
 }
 
 type scopeKey struct {

@@ -29,12 +29,29 @@ func init() {
 			return a.ImportPolicy(ctx, app.System, kind, file, r, dry)
 		}
 	}
+	for _, k := range app.RegistryKinds {
+		kind := k
+		importKinds[kind] = func(ctx context.Context, a *app.App, file string, r io.Reader, d civil.Date, dry bool) (any, error) {
+			return a.ImportRegistry(ctx, app.System, kind, file, r, d, dry, progressOf(ctx))
+		}
+	}
 	for _, k := range app.GeoKinds {
 		kind := k
 		importKinds[kind] = func(ctx context.Context, a *app.App, file string, r io.Reader, d civil.Date, dry bool) (any, error) {
 			return a.ImportGeo(ctx, app.System, kind, file, r, d, dry)
 		}
 	}
+}
+
+type progressKey struct{}
+
+// progressOf is the terminal bar of an import, told the bytes read so far.
+func progressOf(ctx context.Context) func(int64) {
+	bar, ok := ctx.Value(progressKey{}).(*progress)
+	if !ok {
+		return nil
+	}
+	return func(done int64) { bar.Add(done - bar.done) }
 }
 
 func importKindNames() []string {
@@ -76,7 +93,13 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	res, err := run(e.ctx, a, filepath.Base(pos[1]), r, d, *dry)
+	ctx := e.ctx
+	if st, err := r.Stat(); err == nil && st.Size() > 0 {
+		bar := newProgress(e.stderr, pos[0], st.Size())
+		ctx = context.WithValue(ctx, progressKey{}, bar)
+		defer bar.Done()
+	}
+	res, err := run(ctx, a, filepath.Base(pos[1]), r, d, *dry)
 	if err != nil {
 		return err
 	}

@@ -197,3 +197,21 @@ func (a *Atlas) LineageEver(id int64) []int64 {
 	}
 	return out
 }
+
+// AllOfLevel is every unit of a level over all time, in ID order.
+func (a *Atlas) AllOfLevel(l Level) []*Unit {
+	out := append([]*Unit(nil), a.byLevel[l]...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// LastDay is the unit's last day in force, or today when it is still in force.
+func (u *Unit) LastDay() civil.Date {
+	if u.ValidTo.IsOpen() {
+		if t := civil.Today(); t >= u.ValidFrom {
+			return t
+		}
+		return u.ValidFrom
+	}
+	return u.ValidTo
+}

@@ -160,3 +160,18 @@ func (a *Atlas) PlaceOn(u *Unit, from, to civil.Date) []*Unit {
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out
 }
+
+// Apportion carries a whole number from unit u (valid on from) to the units valid on
+// to, split by lineage shares with the largest-remainder method.
+func (a *Atlas) Apportion(u *Unit, from, to civil.Date, v int64) map[*Unit]int64 {
+	parts, ok := a.carry(u, from, to)
+	if !ok {
+		return nil
+	}
+	byCode := apportion(v, parts)
+	out := make(map[*Unit]int64, len(parts))
+	for p := range parts {
+		out[p] = byCode[p.Code]
+	}
+	return out
+}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -86,6 +88,9 @@ type UnitPage struct {
 	Date  civil.Date
 	Unit  *app.UnitDetail
 	Dates []QuickDate
+	Dash  *app.Dashboard // nil when the caller may not see figures
+	Sort  string
+	Trend template.JS // the trend as JSON, for the chart
 }
 
 func (w *Web) unit(rw http.ResponseWriter, r *http.Request) error {
@@ -105,7 +110,18 @@ func (w *Web) unit(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	b := w.base(r, det.FullName)
-	return w.render(rw, http.StatusOK, "unit.html", UnitPage{Base: b, Date: d, Unit: det, Dates: quickDates(b.Lang)})
+	p := UnitPage{Base: b, Date: d, Unit: det, Dates: quickDates(b.Lang), Sort: r.URL.Query().Get("sort")}
+	if httpx.Scope(r).Can(auth.FiguresRead, det.ID) && det.Level != "district" {
+		if p.Dash, err = w.App.DashboardOf(r.Context(), httpx.Scope(r), code, d, p.Sort); err != nil {
+			return err
+		}
+		js, err := json.Marshal(p.Dash.Trend)
+		if err != nil {
+			return err
+		}
+		p.Trend = template.JS(js)
+	}
+	return w.render(rw, http.StatusOK, "unit.html", p)
 }
 
 // PlacePage lists where a unit valid on From lies on Date.

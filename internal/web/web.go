@@ -14,6 +14,7 @@ import (
 	"github.com/phusong/phusong/internal/auth"
 	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/httpx"
+	"github.com/phusong/phusong/internal/targets"
 )
 
 //go:embed templates/*.html
@@ -71,18 +72,38 @@ func (w *Web) routes() []httpx.Route {
 }
 
 var funcs = template.FuncMap{
-	"num":     Num,
-	"pct":     Pct,
-	"day":     Day,
-	"T":       T,
-	"iso":     func(d civil.Date) string { return d.String() },
-	"deref":   func(d *civil.Date) civil.Date { return *d },
-	"prevDay": func(d civil.Date) civil.Date { return d.AddDays(-1) },
-	"int64":   func(n int) int64 { return int64(n) },
-	"share":   Share,
-	"reverse": reverseUnits,
-	"list":    func(s ...string) []string { return s },
-	"item":    calcItem,
+	"num":       Num,
+	"pct":       Pct,
+	"day":       Day,
+	"T":         T,
+	"iso":       func(d civil.Date) string { return d.String() },
+	"deref":     func(d *civil.Date) civil.Date { return *d },
+	"prevDay":   func(d civil.Date) civil.Date { return d.AddDays(-1) },
+	"int64":     func(n int) int64 { return int64(n) },
+	"share":     Share,
+	"reverse":   reverseUnits,
+	"list":      func(s ...string) []string { return s },
+	"item":      calcItem,
+	"deref64":   func(p *float64) float64 { return *p },
+	"derefDate": func(p *civil.Date) civil.Date { return *p },
+	"ratep": func(l Lang, p *float64) string {
+		if p == nil {
+			return "–"
+		}
+		return Pct(l, *p)
+	},
+	"indicatorOf": indicatorOf,
+}
+
+// indicatorOf finds the progress line of a scheme's indicator.
+func indicatorOf(scheme string, ps []targets.Progress) *targets.Progress {
+	want := map[string]targets.Indicator{"bhyt": targets.BHYTPopulationPct, "bhxh": targets.BHXHLabourPct, "bhtn": targets.BHTNLabourPct}[scheme]
+	for i := range ps {
+		if ps[i].Indicator == want {
+			return &ps[i]
+		}
+	}
+	return nil
 }
 
 func reverseUnits(us []app.UnitView) []app.UnitView {

@@ -1,0 +1,143 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/phusong/phusong/internal/auth"
+	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/fault"
+	"github.com/phusong/phusong/internal/geo"
+	"github.com/phusong/phusong/internal/registry"
+	"github.com/phusong/phusong/internal/store"
+)
+
+// RegistryKinds are the registry files `phusong import` takes: the plain layouts of
+// PRODUCT.md §5 and the BHXH lists D02-LT, D03-TS, D05-TS (CSV or XLSX).
+var RegistryKinds = registry.Kinds
+
+// RegistryResult says what an import wrote (or, with dry run, would write).
+type RegistryResult struct {
+	Kind   string         `json:"kind"`
+	File   string         `json:"file"`
+	DryRun bool           `json:"dry_run"`
+	Rows   map[string]int `json:"rows"`
+}
+
+// unitsOn resolves import codes on one date, and checks each unit against the
+// caller's grants for a permission.
+type unitsOn struct {
+	atlas *geo.Atlas
+	date  civil.Date
+	sc    *auth.Scope
+	perm  auth.Permission
+	out   []string // codes outside the caller's scope
+}
+
+func (u *unitsOn) Commune(code string) (int64, string, bool) {
+	c, err := u.atlas.Find(code, u.date)
+	if err != nil || c.Level != geo.Commune {
+		return 0, "", false
+	}
+	u.check(c)
+	p := u.atlas.ProvinceOf(c.ID, u.date)
+	if p == nil {
+		return 0, "", false
+	}
+	return c.ID, p.Code, true
+}
+
+func (u *unitsOn) Village(communeID int64, code string) (int64, bool) {
+	v, err := u.atlas.FindVillage(communeID, code, u.date)
+	if err != nil {
+		return 0, false
+	}
+	return v.ID, true
+}
+
+func (u *unitsOn) Unit(code string) (int64, bool) {
+	x, err := u.atlas.Find(code, u.date)
+	if err != nil {
+		return 0, false
+	}
+	u.check(x)
+	return x.ID, true
+}
+
+func (u *unitsOn) check(x *geo.Unit) {
+	if !u.sc.Can(u.perm, x.ID) && len(u.out) < 10 {
+		u.out = append(u.out, x.Code)
+	}
+}
+
+// ImportRegistry reads a registry file whole and writes it in one transaction; a file
+// with any bad row, or naming a unit outside the caller's grants, writes nothing.
+// progress, if set, is told how many bytes of the file have been read.
+func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file string, r io.Reader, date civil.Date, dryRun bool, progress func(int64)) (*RegistryResult, error) {
+	perm := auth.RegistryWrite
+	if kind == registry.KindTargets {
+		perm = auth.TargetsWrite
+	}
+	if !sc.Can(perm, 0) {
+		return nil, fault.ErrForbidden
+	}
+	atlas, err := a.Atlas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units := &unitsOn{atlas: atlas, date: date, sc: sc, perm: perm}
+	res := &RegistryResult{Kind: kind, File: file, DryRun: dryRun, Rows: map[string]int{}}
+	if progress != nil {
+		r = &countingReader{r: r, report: progress}
+	}
+	if dryRun {
+		err := registry.Read(kind, file, r, units, func(row registry.Row) error {
+			res.Rows[store.RowKind(row)]++
+			return nil
+		})
+		return res, a.importOutcome(err, units)
+	}
+	tx, err := a.Store.BeginRegistry(ctx, file)
+	if err != nil {
+		return nil, err
+	}
+	err = registry.Read(kind, file, r, units, tx.Add)
+	if err = a.importOutcome(err, units); err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	res.Rows = tx.Counts()
+	a.audit(ctx, sc, "import."+kind, file, fmt.Sprint(res.Rows))
+	return res, nil
+}
+
+// importOutcome refuses a file that named units outside the caller's grants.
+func (a *App) importOutcome(err error, units *unitsOn) error {
+	if err != nil {
+		return err
+	}
+	if len(units.out) > 0 {
+		sort.Strings(units.out)
+		return fault.Newf(fault.Forbidden, "tệp có đơn vị ngoài phạm vi được giao: %s", "the file names units outside your grants: %s", strings.Join(units.out, ", "))
+	}
+	return nil
+}
+
+type countingReader struct {
+	r      io.Reader
+	n      int64
+	report func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.report(c.n)
+	return n, err
+}

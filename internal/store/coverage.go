@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/phusong/phusong/internal/civil"
+)
+
+// PersonRow is what the coverage engine needs of a person.
+type PersonRow struct {
+	Key        string
+	NationalID string
+	BHXHCode   string
+	CommuneID  int64
+	VillageID  int64
+	Sex        string
+	Birth      civil.Date
+}
+
+// IntervalRow is a card or a period as the coverage engine reads it. Holder is the
+// BHXH code (cards) or the period's holder (BHXH code or "id:" + national ID).
+type IntervalRow struct {
+	Holder     string
+	Scheme     string // bhyt, bhxh_compulsory, bhxh_voluntary, bhtn, bhyt_compulsory
+	From, To   civil.Date
+	Issuing    string
+	PayerGroup string
+}
+
+// EachPerson streams the registry's persons; keys, if not nil, limits it to those
+// person keys or BHXH codes.
+func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(PersonRow) error) error {
+	q := "SELECT person_key, national_id, bhxh_code, commune_id, COALESCE(village_id, 0), sex, birth_date FROM persons"
+	args := []any{}
+	if holders != nil {
+		if len(holders) == 0 {
+			return nil
+		}
+		in := placeholders(len(holders))
+		q += " WHERE bhxh_code IN (" + in + ") OR person_key IN (" + in + ")"
+		for _, h := range holders {
+			args = append(args, h)
+		}
+		args = append(args, args...)
+	}
+	return s.each(ctx, s.db, q, func(r *sql.Rows) error {
+		var p PersonRow
+		if err := r.Scan(&p.Key, &p.NationalID, &p.BHXHCode, &p.CommuneID, &p.VillageID, &p.Sex, &p.Birth); err != nil {
+			return err
+		}
+		return fn(p)
+	}, args...)
+}
+
+// EachInterval streams every card and period, or those of some holders.
+func (s *Store) EachInterval(ctx context.Context, holders []string, fn func(IntervalRow) error) error {
+	cards := "SELECT bhxh_code, 'bhyt', valid_from, valid_to, issuing_province, payer_group FROM bhyt_cards"
+	periods := "SELECT holder, scheme, valid_from, valid_to, '', '' FROM periods"
+	var args []any
+	if holders != nil {
+		if len(holders) == 0 {
+			return nil
+		}
+		in := placeholders(len(holders))
+		cards += " WHERE bhxh_code IN (" + in + ")"
+		periods += " WHERE holder IN (" + in + ")"
+		for _, h := range holders {
+			args = append(args, h)
+		}
+	}
+	for _, q := range []string{cards, periods} {
+		err := s.each(ctx, s.db, q, func(r *sql.Rows) error {
+			var x IntervalRow
+			var to civil.NullDate
+			if err := r.Scan(&x.Holder, &x.Scheme, &x.From, &to, &x.Issuing, &x.PayerGroup); err != nil {
+				return err
+			}
+			x.To = to.Date
+			return fn(x)
+		}, args...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Denominator is a unit's population and labour force in a year.
+type Denominator struct {
+	Year        int
+	Population  int64
+	LabourForce int64
+	Source      string
+}
+
+// Denominators are the imported denominators of some units, latest year ≤ year.
+func (s *Store) Denominators(ctx context.Context, unitIDs []int64, year int) (map[int64]Denominator, error) {
+	out := map[int64]Denominator{}
+	if len(unitIDs) == 0 {
+		return out, nil
+	}
+	args := []any{year}
+	for _, id := range unitIDs {
+		args = append(args, id)
+	}
+	err := s.each(ctx, s.db, "SELECT unit_id, year, population, labour_force, source FROM denominators WHERE year <= ? AND unit_id IN ("+placeholders(len(unitIDs))+") ORDER BY year", func(r *sql.Rows) error {
+		var id int64
+		var d Denominator
+		if err := r.Scan(&id, &d.Year, &d.Population, &d.LabourForce, &d.Source); err != nil {
+			return err
+		}
+		out[id] = d // later years overwrite earlier ones
+		return nil
+	}, args...)
+	return out, err
+}
+
+// ResidentCounts counts the residents (population register) in each unit (down to
+// the village, through the closure of the tree), all of
+// them and those of working age (born in (bornAfter, bornBy]).
+func (s *Store) ResidentCounts(ctx context.Context, unitIDs []int64, bornAfter, bornBy civil.Date) (all, working map[int64]int64, err error) {
+	all, working = map[int64]int64{}, map[int64]int64{}
+	if len(unitIDs) == 0 {
+		return all, working, nil
+	}
+	args := []any{bornAfter, bornBy}
+	for _, id := range unitIDs {
+		args = append(args, id)
+	}
+	err = s.each(ctx, s.db, `SELECT c.ancestor_id, COUNT(*), SUM(CASE WHEN p.birth_date > ? AND p.birth_date <= ? THEN 1 ELSE 0 END)
+		FROM persons p JOIN unit_closure c ON c.descendant_id = COALESCE(p.village_id, p.commune_id)
+		WHERE p.resident = 1 AND c.ancestor_id IN (`+placeholders(len(unitIDs))+`) GROUP BY c.ancestor_id`, func(r *sql.Rows) error {
+		var id, n, w int64
+		if err := r.Scan(&id, &n, &w); err != nil {
+			return err
+		}
+		all[id], working[id] = n, w
+		return nil
+	}, args...)
+	return all, working, err
+}

@@ -1,0 +1,1 @@
+-- SQLite has no partitions; PostgreSQL creates one per province (0005_partitions.postgres.sql).

@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/registry"
+)
+
+const registryVersionKey = "registry_version"
+
+// RegistryVersion changes whenever the registry does; the coverage engine reloads
+// or applies changes when it moves.
+func (s *Store) RegistryVersion(ctx context.Context) (string, error) {
+	return s.Meta(ctx, registryVersionKey)
+}
+
+// RegistryTx writes one import in one transaction: rows are buffered and upserted in
+// batches; Commit makes all of them visible, Rollback none.
+type RegistryTx struct {
+	s      *Store
+	tx     *sql.Tx
+	ctx    context.Context
+	source string
+	buf    map[string][]registry.Row
+	counts map[string]int
+}
+
+// BeginRegistry starts an import transaction; source names the file for the record.
+func (s *Store) BeginRegistry(ctx context.Context, source string) (*RegistryTx, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &RegistryTx{s: s, tx: tx, ctx: ctx, source: source, buf: map[string][]registry.Row{}, counts: map[string]int{}}, nil
+}
+
+const registryBatch = 500
+
+// Add buffers a row and writes a batch when it is full.
+func (t *RegistryTx) Add(r registry.Row) error {
+	k := RowKind(r)
+	t.buf[k] = append(t.buf[k], r)
+	t.counts[k]++
+	if len(t.buf[k]) >= registryBatch {
+		return t.flush(k)
+	}
+	return nil
+}
+
+// Counts is how many rows of each kind were written.
+func (t *RegistryTx) Counts() map[string]int { return t.counts }
+
+// RowKind names the table a registry row goes to.
+func RowKind(r registry.Row) string {
+	switch r.(type) {
+	case registry.Person:
+		return "persons"
+	case registry.Resident:
+		return "residents"
+	case registry.Card:
+		return "bhyt_cards"
+	case registry.Period:
+		return "periods"
+	case registry.Stop:
+		return "stops"
+	case registry.Denominator:
+		return "denominators"
+	case registry.Target:
+		return "targets"
+	}
+	return fmt.Sprintf("%T", r)
+}
+
+// Commit writes what is buffered, bumps the registry version and commits.
+func (t *RegistryTx) Commit() error {
+	// Persons first: cards and periods take the province of their holder.
+	for _, k := range []string{"persons", "residents", "bhyt_cards", "periods", "stops", "denominators", "targets"} {
+		if err := t.flush(k); err != nil {
+			_ = t.tx.Rollback()
+			return err
+		}
+	}
+	if err := t.s.bumpVersion(t.ctx, t.tx, registryVersionKey); err != nil {
+		_ = t.tx.Rollback()
+		return err
+	}
+	return t.tx.Commit()
+}
+
+// Rollback discards the import.
+func (t *RegistryTx) Rollback() error { return t.tx.Rollback() }
+
+func (t *RegistryTx) flush(kind string) error {
+	rows := t.buf[kind]
+	if len(rows) == 0 {
+		return nil
+	}
+	t.buf[kind] = rows[:0]
+	switch kind {
+	case "persons", "residents":
+		return t.writePersons(rows, kind == "residents")
+	case "bhyt_cards":
+		return t.writeCards(rows)
+	case "periods":
+		return t.writePeriods(rows)
+	case "stops":
+		return t.writeStops(rows)
+	case "denominators":
+		return t.writeDenominators(rows)
+	case "targets":
+		return t.writeTargets(rows)
+	}
+	return fmt.Errorf("registry: cannot store %s", kind)
+}
+
+// PersonKey identifies a person: the national ID, or the BHXH code when no national
+// ID is known.
+func PersonKey(nationalID, bhxhCode string) string {
+	if nationalID != "" {
+		return nationalID
+	}
+	return "bhxh:" + bhxhCode
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
+	var vals [][]any
+	var keys, moved []any
+	for _, r := range rows {
+		var v []any
+		if residents {
+			p := r.(registry.Resident)
+			v = []any{p.ProvinceCode, p.NationalID, p.NationalID, "", p.FullName, p.BirthDate, "", string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 1, 0, t.source}
+		} else {
+			p := r.(registry.Person)
+			v = []any{p.ProvinceCode, PersonKey(p.NationalID, p.BHXHCode), p.NationalID, p.BHXHCode, p.FullName, p.BirthDate, string(p.BirthPrecision), string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 0, 1, t.source}
+		}
+		vals = append(vals, v)
+		keys = append(keys, v[1])
+		moved = append(moved, v[1].(string)+"|"+v[0].(string))
+	}
+	// A person who moved province leaves the old province's partition.
+	in := placeholders(len(keys))
+	if _, err := t.tx.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE person_key IN ("+in+") AND (person_key || '|' || province_code) NOT IN ("+in+")"), append(keys, moved...)...); err != nil {
+		return err
+	}
+	cols := []string{"province_code", "person_key", "national_id", "bhxh_code", "full_name", "birth_date", "birth_precision", "sex", "commune_id", "village_id", "household_id", "resident", "insured", "source"}
+	update := "full_name = excluded.full_name, birth_date = excluded.birth_date, sex = excluded.sex, commune_id = excluded.commune_id, village_id = excluded.village_id, household_id = excluded.household_id, source = excluded.source"
+	if residents {
+		update += ", resident = 1"
+	} else {
+		update += ", national_id = excluded.national_id, bhxh_code = excluded.bhxh_code, birth_precision = excluded.birth_precision, insured = 1"
+	}
+	return t.s.upsertMany(t.ctx, t.tx, "persons", cols, "province_code, person_key", update, vals)
+}
+
+// holderProvinces finds the residence province of the holders of some BHXH codes.
+func (t *RegistryTx) holderProvinces(codes []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(codes))
+	for i, c := range codes {
+		args[i] = c
+	}
+	err := t.s.each(t.ctx, t.tx, "SELECT bhxh_code, province_code FROM persons WHERE bhxh_code IN ("+placeholders(len(codes))+")", func(r *sql.Rows) error {
+		var c, p string
+		if err := r.Scan(&c, &p); err != nil {
+			return err
+		}
+		out[c] = p
+		return nil
+	}, args...)
+	return out, err
+}
+
+func (t *RegistryTx) writeCards(rows []registry.Row) error {
+	var codes []string
+	for _, r := range rows {
+		codes = append(codes, r.(registry.Card).BHXHCode)
+	}
+	prov, err := t.holderProvinces(codes)
+	if err != nil {
+		return err
+	}
+	var vals [][]any
+	for _, r := range rows {
+		c := r.(registry.Card)
+		p := prov[c.BHXHCode]
+		if p == "" {
+			p = orUnknown(c.IssuingProvince)
+		}
+		vals = append(vals, []any{p, c.CardNo, c.BHXHCode, c.NationalID, c.GroupCode, string(c.PayerGroup), c.BenefitLevel, c.ValidFrom, civil.Open(c.ValidTo), c.IssuingProvince, c.InitialFacility, t.source})
+	}
+	cols := []string{"province_code", "card_no", "bhxh_code", "national_id", "group_code", "payer_group", "benefit_level", "valid_from", "valid_to", "issuing_province", "initial_facility", "source"}
+	update := "bhxh_code = excluded.bhxh_code, group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
+	return t.s.upsertMany(t.ctx, t.tx, "bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
+}
+
+func orUnknown(p string) string {
+	if p == "" {
+		return "00"
+	}
+	return p
+}
+
+// Holder is how a period names its person: the BHXH code, or the national ID.
+func Holder(bhxhCode, nationalID string) string {
+	if bhxhCode != "" {
+		return bhxhCode
+	}
+	return "id:" + nationalID
+}
+
+func (t *RegistryTx) writePeriods(rows []registry.Row) error {
+	var codes []string
+	for _, r := range rows {
+		codes = append(codes, r.(registry.Period).BHXHCode)
+	}
+	prov, err := t.holderProvinces(codes)
+	if err != nil {
+		return err
+	}
+	var vals [][]any
+	for _, r := range rows {
+		p := r.(registry.Period)
+		vals = append(vals, []any{orUnknown(prov[p.BHXHCode]), string(p.Scheme), Holder(p.BHXHCode, p.NationalID), p.EmployerCode, p.ValidFrom, civil.Open(p.ValidTo), p.Salary, t.source})
+	}
+	cols := []string{"province_code", "scheme", "holder", "employer_code", "valid_from", "valid_to", "salary", "source"}
+	return t.s.upsertMany(t.ctx, t.tx, "periods", cols, "province_code, scheme, holder, employer_code, valid_from",
+		"valid_to = excluded.valid_to, salary = excluded.salary, source = excluded.source", vals)
+}
+
+// writeStops ends the open periods a decrease list names, the day before its date.
+func (t *RegistryTx) writeStops(rows []registry.Row) error {
+	for _, r := range rows {
+		st := r.(registry.Stop)
+		_, err := t.tx.ExecContext(t.ctx, t.s.q(`UPDATE periods SET valid_to = ? WHERE scheme = ? AND holder = ? AND (? = '' OR employer_code = ?)
+			AND valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)`),
+			st.From.AddDays(-1), string(st.Scheme), Holder(st.BHXHCode, st.NationalID), st.EmployerCode, st.EmployerCode, st.From, st.From)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *RegistryTx) writeDenominators(rows []registry.Row) error {
+	var vals [][]any
+	for _, r := range rows {
+		d := r.(registry.Denominator)
+		vals = append(vals, []any{d.UnitID, d.Year, d.Population, d.LabourForce, t.source})
+	}
+	return t.s.upsertMany(t.ctx, t.tx, "denominators", []string{"unit_id", "year", "population", "labour_force", "source"}, "unit_id, year",
+		"population = excluded.population, labour_force = excluded.labour_force, source = excluded.source", vals)
+}
+
+func (t *RegistryTx) writeTargets(rows []registry.Row) error {
+	var vals [][]any
+	for _, r := range rows {
+		x := r.(registry.Target)
+		vals = append(vals, []any{x.UnitID, string(x.Indicator), x.Deadline, x.Value, x.Document, t.source})
+	}
+	return t.s.upsertMany(t.ctx, t.tx, "targets", []string{"unit_id", "indicator", "deadline", "value", "document", "set_by"}, "unit_id, indicator, deadline",
+		"value = excluded.value, document = excluded.document, set_by = excluded.set_by", vals)
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// upsertMany inserts rows, updating those whose conflict key exists already.
+func (s *Store) upsertMany(ctx context.Context, q querier, table string, cols []string, conflict, update string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ph := "(" + placeholders(len(cols)) + ")"
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+	args := make([]any, 0, len(rows)*len(cols))
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(ph)
+		args = append(args, r...)
+	}
+	fmt.Fprintf(&b, " ON CONFLICT (%s) DO UPDATE SET %s", conflict, update)
+	_, err := q.ExecContext(ctx, s.q(b.String()), args...)
+	if err != nil {
+		return fmt.Errorf("upsert %s: %w", table, err)
+	}
+	return nil
+}
