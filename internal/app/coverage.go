@@ -99,7 +99,7 @@ func (a *App) measure(ctx context.Context, e *engine, atlas *geo.Atlas, units []
 		res[i] = CoverageResult{UnitCode: x.Code, Name: x.NameOn(d).FullName, Level: x.Level, Date: d, Scheme: s.String(),
 			Basis: "residence", Covered: e.coveredUnit(x, counts, s, d)}
 	}
-	return res, a.fillDenominators(ctx, units, res, s, d)
+	return res, a.fillDenominators(ctx, e, atlas, units, res, s, d)
 }
 
 func orDefault(s, d string) string {
@@ -192,7 +192,7 @@ func (e *engine) fillDetail(r *CoverageResult, u *geo.Unit, s coverage.Scheme, b
 // fillDenominators takes imported statistics where there are some (population for
 // BHYT, labour force for BHXH and BHTN), else counts the resident registry (all
 // residents, or those aged 15 to 59 on the date), and computes the rate.
-func (a *App) fillDenominators(ctx context.Context, units []*geo.Unit, res []CoverageResult, s coverage.Scheme, d civil.Date) error {
+func (a *App) fillDenominators(ctx context.Context, e *engine, atlas *geo.Atlas, units []*geo.Unit, res []CoverageResult, s coverage.Scheme, d civil.Date) error {
 	ids := make([]int64, len(units))
 	for i, u := range units {
 		ids[i] = u.ID
@@ -201,9 +201,11 @@ func (a *App) fillDenominators(ctx context.Context, units []*geo.Unit, res []Cov
 	if err != nil {
 		return err
 	}
-	all, working, err := a.Store.ResidentCounts(ctx, ids, d.AddMonths(-60*12), d.AddMonths(-15*12))
-	if err != nil {
-		return err
+	var all, working map[int64]int64
+	for _, u := range units {
+		if _, ok := stats[u.ID]; !ok && all == nil {
+			all, working = e.residentsOn(atlas, d)
+		}
 	}
 	for i, u := range units {
 		r := &res[i]

@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/coverage"
 	"github.com/phusong/phusong/internal/geo"
 	"github.com/phusong/phusong/internal/store"
@@ -22,6 +24,8 @@ type engine struct {
 	villageIDs []int64
 	personOf   map[string]int32 // BHXH code, person key or "id:"+national ID → position
 	unplaced   int64            // cards and periods whose holder is not in the registry
+	births     [][]civil.Date   // per commune position: residents' birth dates, sorted
+	vbirths    [][]civil.Date   // per village position
 	BuiltIn    time.Duration
 }
 
@@ -71,6 +75,7 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 		e.villageIDs = append(e.villageIDs, v.ID)
 		villages = append(villages, coverage.Village{Code: v.Code, Commune: c})
 	}
+	e.births, e.vbirths = make([][]civil.Date, len(communes)), make([][]civil.Date, len(villages))
 	b, err := coverage.NewBuilder(communes, villages)
 	if err != nil {
 		return nil, err
@@ -93,6 +98,9 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 			return fmt.Errorf("coverage: person %s: %w", p.Key, err)
 		}
 		e.remember(p, pos)
+		if p.Resident {
+			e.addResident(cp)
+		}
 		return nil
 	})
 	if err != nil {
@@ -101,6 +109,7 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 	for _, rows := range ivs {
 		e.unplaced += int64(len(rows))
 	}
+	e.sortBirths()
 	e.idx = b.Build()
 	e.BuiltIn = time.Since(start)
 	return e, nil
@@ -164,4 +173,169 @@ func sexOf(s string) coverage.Sex {
 		return coverage.Female
 	}
 	return coverage.SexUnknown
+}
+
+// holderBatch bounds the holders asked for in one query (placeholder limits).
+const holderBatch = 5000
+
+// refresh brings the coverage index up to the registry after an import made in this
+// process: the persons the import touched get their intervals replaced (and a new
+// person is added), without a full rebuild. It applies only when the index was
+// current before the import (before is the registry version then); otherwise the
+// next query rebuilds.
+func (a *App) refresh(ctx context.Context, before string, holders map[string]bool) error {
+	a.engMu.Lock()
+	defer a.engMu.Unlock()
+	e := a.eng
+	if e == nil || e.ver != before || len(holders) == 0 {
+		return nil
+	}
+	after, err := a.Store.RegistryVersion(ctx)
+	if err != nil {
+		return err
+	}
+	list := make([]string, 0, len(holders))
+	for h := range holders {
+		list = append(list, h)
+	}
+	for start := 0; start < len(list); start += holderBatch {
+		if err := e.refreshBatch(ctx, a.Store, list[start:min(start+holderBatch, len(list))]); err != nil {
+			a.eng = nil // rebuilt on the next query
+			return err
+		}
+	}
+	e.ver = after
+	return nil
+}
+
+func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []string) error {
+	var persons []store.PersonRow
+	var keys []string
+	if err := st.EachPerson(ctx, holders, func(p store.PersonRow) error {
+		persons = append(persons, p)
+		if p.BHXHCode != "" {
+			keys = append(keys, p.BHXHCode)
+		}
+		if p.NationalID != "" {
+			keys = append(keys, "id:"+p.NationalID)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	ivs := map[string][]store.IntervalRow{}
+	if err := st.EachInterval(ctx, keys, func(x store.IntervalRow) error {
+		ivs[x.Holder] = append(ivs[x.Holder], x)
+		return nil
+	}); err != nil {
+		return err
+	}
+	var changes []coverage.Change
+	for _, p := range persons {
+		cp, ok := e.person(p, ivs)
+		if !ok {
+			continue
+		}
+		pos, known := e.personOf[p.Key]
+		if !known {
+			pos, err := e.idx.AddPerson(cp)
+			if err != nil {
+				return err
+			}
+			e.remember(p, pos)
+			if p.Resident {
+				e.insertResident(cp)
+			}
+			continue
+		}
+		changes = append(changes, coverage.Replace(pos, coverage.BHYT, cp.BHYT), coverage.Replace(pos, coverage.BHXH, cp.BHXH), coverage.Replace(pos, coverage.BHTN, cp.BHTN))
+		if r := e.idx.Residence(pos); r.Commune != cp.Commune || r.Village != cp.Village {
+			// The registry keeps only the current residence: the move is recorded
+			// from the first day, as the registry now says.
+			changes = append(changes, coverage.MoveTo(pos, coverage.Residence{From: civil.Min, Commune: cp.Commune, Village: cp.Village}))
+		}
+	}
+	return e.idx.Apply(changes)
+}
+
+// addResident counts a resident of the population register for the registry
+// denominators (M2: "counted from the resident registry").
+func (e *engine) addResident(p coverage.Person) {
+	e.births[p.Commune] = append(e.births[p.Commune], p.Birth)
+	if p.Village != coverage.NoVillage {
+		e.vbirths[p.Village] = append(e.vbirths[p.Village], p.Birth)
+	}
+}
+
+// insertResident adds a resident after the build, keeping the lists sorted.
+func (e *engine) insertResident(p coverage.Person) {
+	ins := func(b []civil.Date) []civil.Date {
+		i, _ := slices.BinarySearch(b, p.Birth)
+		return slices.Insert(b, i, p.Birth)
+	}
+	e.births[p.Commune] = ins(e.births[p.Commune])
+	if p.Village != coverage.NoVillage {
+		e.vbirths[p.Village] = ins(e.vbirths[p.Village])
+	}
+}
+
+func (e *engine) sortBirths() {
+	for _, bs := range [][][]civil.Date{e.births, e.vbirths} {
+		for _, b := range bs {
+			slices.Sort(b)
+		}
+	}
+}
+
+// residents counts the residents of a sorted list of birth dates on d: all of them
+// born by d, and those of working age (15 to 59: born after d − 60 years and by
+// d − 15 years).
+func residents(births []civil.Date, d civil.Date) (all, working int64) {
+	upTo := func(x civil.Date) int64 {
+		n, _ := slices.BinarySearch(births, x+1)
+		return int64(n)
+	}
+	return upTo(d), upTo(d.AddMonths(-15*12)) - upTo(d.AddMonths(-60*12))
+}
+
+// residentsOn counts the registry's residents of every unit on d, on d's boundaries
+// (as countsOn does for covered persons).
+func (e *engine) residentsOn(atlas *geo.Atlas, d civil.Date) (all, working map[int64]int64) {
+	all, working = map[int64]int64{}, map[int64]int64{}
+	add := func(u *geo.Unit, n, w int64) {
+		for _, x := range append([]*geo.Unit{u}, atlas.Ancestors(u.ID, d)...) {
+			all[x.ID] += n
+			working[x.ID] += w
+		}
+	}
+	for i, b := range e.births {
+		n, w := residents(b, d)
+		if n == 0 {
+			continue
+		}
+		u := atlas.Unit(e.communeIDs[i])
+		if u.ValidOn(d) {
+			add(u, n, w)
+			continue
+		}
+		parts := atlas.Apportion(u, u.LastDay(), d, n)
+		wparts := atlas.Apportion(u, u.LastDay(), d, w)
+		for to, part := range parts {
+			add(to, part, wparts[to])
+		}
+	}
+	for i, b := range e.vbirths {
+		all[e.villageIDs[i]], working[e.villageIDs[i]] = residents(b, d)
+	}
+	return all, working
+}
+
+// WarmCoverage builds the coverage index now (at start-up, or in a benchmark) rather
+// than on the first query, and says how many persons it holds and how long it took.
+func (a *App) WarmCoverage(ctx context.Context) (persons int, took time.Duration, err error) {
+	e, err := a.engine(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	return e.idx.Persons(), e.BuiltIn, nil
 }

@@ -100,11 +100,21 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 		})
 		return res, a.importOutcome(err, units)
 	}
+	before, err := a.Store.RegistryVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
 	tx, err := a.Store.BeginRegistry(ctx, file)
 	if err != nil {
 		return nil, err
 	}
-	err = registry.Read(kind, file, r, units, tx.Add)
+	holders := map[string]bool{}
+	err = registry.Read(kind, file, r, units, func(row registry.Row) error {
+		for _, h := range holdersOf(row) {
+			holders[h] = true
+		}
+		return tx.Add(row)
+	})
 	if err = a.importOutcome(err, units); err != nil {
 		_ = tx.Rollback()
 		return nil, err
@@ -114,7 +124,27 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	}
 	res.Rows = tx.Counts()
 	a.audit(ctx, sc, "import."+kind, file, fmt.Sprint(res.Rows))
+	if err := a.refresh(ctx, before, holders); err != nil {
+		a.Log.Warn("coverage index not refreshed; it is rebuilt on the next query", "err", err)
+	}
 	return res, nil
+}
+
+// holdersOf names the persons a row changes, as the coverage index knows them.
+func holdersOf(row registry.Row) []string {
+	switch r := row.(type) {
+	case registry.Person:
+		return []string{store.PersonKey(r.NationalID, r.BHXHCode)}
+	case registry.Resident:
+		return []string{r.NationalID}
+	case registry.Card:
+		return []string{r.BHXHCode}
+	case registry.Period:
+		return []string{store.Holder(r.BHXHCode, r.NationalID)}
+	case registry.Stop:
+		return []string{store.Holder(r.BHXHCode, r.NationalID)}
+	}
+	return nil
 }
 
 // importOutcome refuses a file that named units outside the caller's grants.

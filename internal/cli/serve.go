@@ -15,6 +15,9 @@ func init() {
 	register("demo", "load the demo data into the database and exit", runDemo)
 }
 
+// demoPersons sizes the demo province (tests make it small).
+var demoPersons int64 = demo.DefaultPersons
+
 func runServe(e *env, args []string) error {
 	f := newFlags(e, "serve", false, false)
 	addr := f.String("addr", "127.0.0.1:8080", "address to listen on")
@@ -35,6 +38,12 @@ func runServe(e *env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// Build the coverage index while the first pages load.
+		if n, took, err := a.WarmCoverage(ctx); err == nil {
+			a.Log.Info("coverage index ready", "persons", n, "ms", took.Milliseconds())
+		}
+	}()
 	return server.Serve(ctx, a, *addr, server.Options{SecureCookies: *secure}, func(bound string) {
 		fmt.Fprintf(e.stdout, "Phủ Sóng: http://%s (%s)\n", bound, a.Store.Dialect())
 	})
@@ -54,7 +63,7 @@ func runDemo(e *env, args []string) error {
 }
 
 func loadDemo(e *env, a *app.App) error {
-	accs, loaded, err := demo.Load(e.ctx, a)
+	accs, loaded, err := demo.Load(e.ctx, a, demo.Options{Persons: demoPersons, Log: e.stdout})
 	if err != nil {
 		return err
 	}

@@ -307,3 +307,11 @@ func (x *Index) Stats() Stats {
 	}
 	return st
 }
+
+// Residence is where person p lives now (the last residence of their history).
+func (x *Index) Residence(p int32) Residence {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	h := x.people.residences(p, nil)
+	return h[len(h)-1]
+}

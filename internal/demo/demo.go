@@ -34,19 +34,9 @@ var accounts = []Account{
 	{Username: "thuho.xuanhuong", Role: auth.Collector, Unit: "24781", Note: "nhân viên thu / collector"},
 }
 
-// villagesCSV are demo residential groups (tổ dân phố) of Xuân Hương - Đà Lạt; the
-// real list is kept by the ward and is not public.
-const villagesCSV = `commune_code,village_code,village_name,village_type
-24781,TDP01,Tổ dân phố 1,to_dan_pho
-24781,TDP02,Tổ dân phố 2,to_dan_pho
-24781,TDP03,Tổ dân phố 3,to_dan_pho
-24781,TDP04,Tổ dân phố 4,to_dan_pho
-24781,TDP05,Tổ dân phố 5,to_dan_pho
-`
-
 // Load fills an empty database with demo data and returns the accounts with their
 // passwords. A database that already has users is left alone (loaded = false).
-func Load(ctx context.Context, a *app.App) (accs []Account, loaded bool, err error) {
+func Load(ctx context.Context, a *app.App, opt Options) (accs []Account, loaded bool, err error) {
 	users, err := a.Store.Users(ctx)
 	if err != nil {
 		return nil, false, err
@@ -65,8 +55,8 @@ func Load(ctx context.Context, a *app.App) (accs []Account, loaded bool, err err
 		acc.Password = pw
 		accs = append(accs, acc)
 	}
-	if _, err := a.ImportGeo(ctx, app.System, "villages", "demo-villages.csv", strings.NewReader(villagesCSV), civil.MustParse("2025-07-01"), false); err != nil {
-		return nil, false, fmt.Errorf("demo villages: %w", err)
+	if err := loadProvince(ctx, a, opt); err != nil {
+		return nil, false, err
 	}
 	if _, err := a.ImportPolicy(ctx, app.System, "topups", "demo-topups.csv", strings.NewReader(topUpsCSV), false); err != nil {
 		return nil, false, fmt.Errorf("demo top-ups: %w", err)

@@ -239,7 +239,9 @@ func TestEveryTemplateRendered(t *testing.T) {
 	TestCSRFAndThrottle(t)
 	f := newFixture(t, testutil.NewStore(t, store.SQLite))
 	f.get(f.browser("admin"), "/units/99999", 404)
-	for _, page := range []string{"login.html", "units.html", "unit.html", "place.html", "error.html"} {
+	f.get(f.browser("admin"), "/outreach?kind=uncovered&unit=24781&date=2026-03-01", 200)
+	f.get(f.browser("admin"), "/calc", 200)
+	for _, page := range []string{"login.html", "units.html", "unit.html", "place.html", "error.html", "outreach.html", "calc.html"} {
 		if _, ok := web.Executed.Load(page); !ok {
 			t.Errorf("template %s never executed", page)
 		}

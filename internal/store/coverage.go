@@ -16,6 +16,7 @@ type PersonRow struct {
 	VillageID  int64
 	Sex        string
 	Birth      civil.Date
+	Resident   bool // in the population register
 }
 
 // IntervalRow is a card or a period as the coverage engine reads it. Holder is the
@@ -31,7 +32,7 @@ type IntervalRow struct {
 // EachPerson streams the registry's persons; keys, if not nil, limits it to those
 // person keys or BHXH codes.
 func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(PersonRow) error) error {
-	q := "SELECT person_key, national_id, bhxh_code, commune_id, COALESCE(village_id, 0), sex, birth_date FROM persons"
+	q := "SELECT person_key, national_id, bhxh_code, commune_id, COALESCE(village_id, 0), sex, birth_date, resident FROM persons"
 	args := []any{}
 	if holders != nil {
 		if len(holders) == 0 {
@@ -46,9 +47,11 @@ func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(Person
 	}
 	return s.each(ctx, s.db, q, func(r *sql.Rows) error {
 		var p PersonRow
-		if err := r.Scan(&p.Key, &p.NationalID, &p.BHXHCode, &p.CommuneID, &p.VillageID, &p.Sex, &p.Birth); err != nil {
+		var resident int
+		if err := r.Scan(&p.Key, &p.NationalID, &p.BHXHCode, &p.CommuneID, &p.VillageID, &p.Sex, &p.Birth, &resident); err != nil {
 			return err
 		}
+		p.Resident = resident != 0
 		return fn(p)
 	}, args...)
 }
@@ -114,29 +117,4 @@ func (s *Store) Denominators(ctx context.Context, unitIDs []int64, year int) (ma
 		return nil
 	}, args...)
 	return out, err
-}
-
-// ResidentCounts counts the residents (population register) in each unit (down to
-// the village, through the closure of the tree), all of
-// them and those of working age (born in (bornAfter, bornBy]).
-func (s *Store) ResidentCounts(ctx context.Context, unitIDs []int64, bornAfter, bornBy civil.Date) (all, working map[int64]int64, err error) {
-	all, working = map[int64]int64{}, map[int64]int64{}
-	if len(unitIDs) == 0 {
-		return all, working, nil
-	}
-	args := []any{bornAfter, bornBy}
-	for _, id := range unitIDs {
-		args = append(args, id)
-	}
-	err = s.each(ctx, s.db, `SELECT c.ancestor_id, COUNT(*), SUM(CASE WHEN p.birth_date > ? AND p.birth_date <= ? THEN 1 ELSE 0 END)
-		FROM persons p JOIN unit_closure c ON c.descendant_id = COALESCE(p.village_id, p.commune_id)
-		WHERE p.resident = 1 AND c.ancestor_id IN (`+placeholders(len(unitIDs))+`) GROUP BY c.ancestor_id`, func(r *sql.Rows) error {
-		var id, n, w int64
-		if err := r.Scan(&id, &n, &w); err != nil {
-			return err
-		}
-		all[id], working[id] = n, w
-		return nil
-	}, args...)
-	return all, working, err
 }

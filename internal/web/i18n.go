@@ -34,6 +34,7 @@ func langOf(r *http.Request) Lang {
 var messages = map[string][2]string{
 	"app.tagline":             {"Phủ sóng BHXH, BHYT toàn dân", "Social and health insurance for everyone"},
 	"nav.units":               {"Đơn vị hành chính", "Administrative units"},
+	"nav.outreach":            {"Danh sách vận động", "Outreach lists"},
 	"nav.login":               {"Đăng nhập", "Log in"},
 	"nav.logout":              {"Đăng xuất", "Log out"},
 	"nav.lang":                {"English", "Tiếng Việt"},

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/phusong/phusong/internal/app"
@@ -68,6 +69,8 @@ func (w *Web) routes() []httpx.Route {
 		{Pattern: "GET /units", Perm: auth.UnitsRead, Handle: w.units},
 		{Pattern: "GET /units/{code}", Perm: auth.UnitsRead, Handle: w.unit},
 		{Pattern: "GET /units/{code}/on", Perm: auth.UnitsRead, Handle: w.samePlace},
+		{Pattern: "GET /outreach", Perm: auth.UnitsRead, Handle: w.outreach},
+		{Pattern: "POST /outreach/contacts", Perm: auth.UnitsRead, Handle: w.outreachContact},
 	}
 }
 
@@ -93,6 +96,12 @@ var funcs = template.FuncMap{
 		return Pct(l, *p)
 	},
 	"indicatorOf": indicatorOf,
+	"dec": func(l Lang, s string) string {
+		if l == VI {
+			return strings.Replace(s, ".", ",", 1)
+		}
+		return s
+	},
 }
 
 // indicatorOf finds the progress line of a scheme's indicator.

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/store"
+	"github.com/phusong/phusong/internal/testutil"
+)
+
+// load imports the CLI fixtures (two wards of Đà Lạt) through the service layer.
+func load(t *testing.T, a *App, kinds ...string) {
+	t.Helper()
+	for _, k := range kinds {
+		f, err := os.Open("../cli/testdata/" + k + ".csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == "villages" {
+			_, err = a.ImportGeo(context.Background(), System, k, k+".csv", f, civil.MustParse("2026-01-01"), false)
+		} else {
+			_, err = a.ImportRegistry(context.Background(), System, k, k+".csv", f, civil.MustParse("2026-01-01"), false, nil)
+		}
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+	}
+}
+
+func TestCoverageOnRealUnits(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		a := New(s, nil)
+		load(t, a, "villages", "persons", "residents", "bhyt_cards", "bhxh_periods", "denominators")
+		ctx := context.Background()
+		cov := func(code, date, scheme string) *CoverageResult {
+			r, err := a.Coverage(ctx, System, CoverageQuery{Code: code, Date: civil.MustParse(date), Scheme: scheme, ByChildren: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		// 2026-03-01: An (2026 card), Bình (to 2026-05-31), Châu (student card) in
+		// Xuân Hương; Dũng in Cam Ly (card issued in HCMC, 79). Giang and Én have none.
+		r := cov("24781", "2026-03-01", "bhyt")
+		if r.Covered != 3 || r.Denominator != 103178 || r.DenominatorSource != "statistics" || *r.RatePercent != 0 {
+			t.Errorf("Xuân Hương BHYT: %+v", r)
+		}
+		if len(r.Children) != 2 || r.Children[0].Covered != 2 || r.Children[1].Covered != 1 || r.Children[1].DenominatorSource != "registry" || r.Children[1].Denominator != 2 {
+			t.Errorf("villages of Xuân Hương: %+v", r.Children)
+		}
+		if p := cov("68", "2026-03-01", "bhyt"); p.Covered != 4 || *p.InsuredElsewhere != 1 {
+			t.Errorf("Lâm Đồng: covered %d, insured elsewhere %v", p.Covered, p.InsuredElsewhere)
+		}
+		iss, err := a.Coverage(ctx, System, CoverageQuery{Code: "68", Date: civil.MustParse("2026-03-01"), Basis: "issuing"})
+		if err != nil || iss.Covered != 3 {
+			t.Errorf("cards issued by Lâm Đồng: %+v %v", iss, err)
+		}
+		// On the eve of the reorganisation the same persons are counted on the old
+		// boundaries: An and Bình (Xuân Hương, from Phường 1–4 and 10) and Dũng (Cam Ly,
+		// from Phường 5, 6 and Tà Nung) all lived in the old city of Đà Lạt (672).
+		old := cov("672", "2025-06-30", "bhyt")
+		if old.Covered != 3 {
+			t.Errorf("old Đà Lạt on 2025-06-30: %d", old.Covered)
+		}
+		// BHXH: Bình's voluntary period ended 2025-12-31; Dũng is compulsory.
+		if b := cov("24781", "2025-12-31", "bhxh"); b.Covered != 1 {
+			t.Errorf("Xuân Hương BHXH at the end of 2025: %d", b.Covered)
+		}
+		if b := cov("24781", "2026-01-01", "bhxh"); b.Covered != 0 {
+			t.Errorf("Xuân Hương BHXH in 2026: %d", b.Covered)
+		}
+	})
+}
+
+func TestImportRefreshesWithoutRebuild(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		a := New(s, nil)
+		load(t, a, "villages", "persons", "residents", "bhyt_cards")
+		ctx := context.Background()
+		q := CoverageQuery{Code: "24781", Date: civil.MustParse("2026-03-01"), ByChildren: true}
+		before, _ := a.Coverage(ctx, System, q)
+		built := a.eng
+		// Giang (resident, no card) enrols: a persons row and a card.
+		person := "national_id,bhxh_code,full_name,birth_date,sex,commune_code,village_code,household_id\n068199003333,6801234599,Phạm Thị Giang,1999-09-09,F,24781,TDP02,HGD-0005\n"
+		card := "card_no,bhxh_code,group_code,benefit_level,valid_from,valid_to,issuing_province\nGD4686801234599,6801234599,GD,4,2026-02-01,2027-01-31,68\n"
+		for kind, body := range map[string]string{"persons": person} {
+			if _, err := a.ImportRegistry(ctx, System, kind, kind, strings.NewReader(body), civil.MustParse("2026-01-01"), false, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := a.ImportRegistry(ctx, System, "bhyt_cards", "daily.csv", strings.NewReader(card), civil.MustParse("2026-01-01"), false, nil); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := a.Coverage(ctx, System, q)
+		if after.Covered != before.Covered+1 {
+			t.Errorf("covered %d → %d, want one more", before.Covered, after.Covered)
+		}
+		if a.eng != built {
+			t.Error("the index was rebuilt instead of refreshed")
+		}
+		// A rebuild from the database agrees with the refreshed index.
+		fresh := New(s, nil)
+		again, _ := fresh.Coverage(ctx, System, q)
+		if again.Covered != after.Covered || again.Children[1].Covered != after.Children[1].Covered {
+			t.Errorf("refreshed %+v, rebuilt %+v", after, again)
+		}
+	})
+}
