@@ -7,9 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -87,7 +89,7 @@ func (s *Server) wrap(rt Route, onError func(http.ResponseWriter, *http.Request,
 		r = r.WithContext(app.WithClientIP(r.Context(), clientIP(r)))
 		r, fromCookie, err := s.identify(r)
 		if err == nil {
-			err = s.serve(rec, r, rt, fromCookie)
+			err = s.serveSafely(rec, r, rt, fromCookie)
 		}
 		if err != nil {
 			onError(rec, r, err)
@@ -107,6 +109,17 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// serveSafely turns a panic in a handler into an internal error (logged with its
+// stack by the caller), so one bad request never takes the process down.
+func (s *Server) serveSafely(w http.ResponseWriter, r *http.Request, rt Route, fromCookie bool) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return s.serve(w, r, rt, fromCookie)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt Route, fromCookie bool) error {

@@ -131,6 +131,13 @@ var messages = map[string][2]string{
 	"dash.needed":             {"Cần vận động thêm", "More participants needed"},
 	"dash.children":           {"Đơn vị trực thuộc: tỷ lệ bao phủ", "Units below: coverage"},
 	"dash.trend":              {"Xu hướng 12 tháng", "12-month trend"},
+	"map.title":               {"Bản đồ đơn vị trực thuộc", "Map of the units below"},
+	"map.byrate":              {"Theo tỷ lệ BHYT", "By BHYT rate"},
+	"map.bygap":               {"Theo số người cần thêm", "By persons needed"},
+	"map.nodata":              {"chưa có số liệu", "no data"},
+	"map.gap0":                {"đã đạt", "reached"},
+	"map.gaplow":              {"cần thêm ít", "few needed"},
+	"map.gaphigh":             {"cần thêm nhiều", "many needed"},
 	"error.title":             {"Có lỗi", "Something went wrong"},
 	"error.back":              {"Về trang đơn vị", "Back to units"},
 }

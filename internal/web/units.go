@@ -5,10 +5,12 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/phusong/phusong/internal/app"
 	"github.com/phusong/phusong/internal/auth"
 	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/geo"
 	"github.com/phusong/phusong/internal/httpx"
 )
 
@@ -85,12 +87,15 @@ func (w *Web) grantedUnits(r *http.Request, sc *auth.Scope, d civil.Date) ([]app
 // UnitPage is one unit on a date: where it sits, what is below, its lineage.
 type UnitPage struct {
 	Base
-	Date  civil.Date
-	Unit  *app.UnitDetail
-	Dates []QuickDate
-	Dash  *app.Dashboard // nil when the caller may not see figures
-	Sort  string
-	Trend template.JS // the trend as JSON, for the chart
+	Date   civil.Date
+	Unit   *app.UnitDetail
+	Dates  []QuickDate
+	Dash   *app.Dashboard // nil when the caller may not see figures
+	Sort   string
+	Trend  template.JS // the trend as JSON, for the chart
+	Map    *Choropleth // the child units coloured by rate or gap; nil without geometry
+	MapBy  string      // rate or gap
+	Credit string
 }
 
 func (w *Web) unit(rw http.ResponseWriter, r *http.Request) error {
@@ -120,6 +125,11 @@ func (w *Web) unit(rw http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Trend = template.JS(js)
+		p.MapBy = r.URL.Query().Get("map")
+		if p.Map, err = childMap(p.Dash, d, p.MapBy, b.Lang); err != nil {
+			return err
+		}
+		p.Credit = MapCredit
 	}
 	return w.render(rw, http.StatusOK, "unit.html", p)
 }
@@ -153,4 +163,54 @@ func (w *Web) samePlace(rw http.ResponseWriter, r *http.Request) error {
 	}
 	b := w.base(r, code)
 	return w.render(rw, http.StatusOK, "place.html", PlacePage{Base: b, Code: code, From: from, Date: d, Places: places})
+}
+
+// childMap colours the child units (2025 communes or provinces) by BHYT rate against
+// the target, or by the persons still needed.
+func childMap(db *app.Dashboard, d civil.Date, by string, l Lang) (*Choropleth, error) {
+	if len(db.Children) == 0 || d < geo.ReorgDate {
+		return nil, nil // the boundaries are those of 1 July 2025
+	}
+	level := "commune"
+	if len(db.Children[0].Code) == 2 {
+		level = "province"
+	}
+	target := 95.0
+	if p := indicatorOf("bhyt", db.Progress.Indicators); p != nil {
+		if f, err := strconv.ParseFloat(string(p.Target), 64); err == nil {
+			target = f
+		}
+	}
+	var maxGap int64
+	for _, c := range db.Children {
+		maxGap = max(maxGap, c.GapPersons)
+	}
+	areas := make([]MapArea, len(db.Children))
+	for i, c := range db.Children {
+		label := c.Name + ": BHYT " + ratepText(l, c.BHYTRate) + " · " + T(l, "dash.gap") + " " + Num(l, c.GapPersons)
+		fill := rateColour(c.BHYTRate, target)
+		if by == "gap" {
+			fill = gapColour(c.GapPersons, maxGap)
+		}
+		areas[i] = MapArea{Code: c.Code, Name: c.Name, Fill: fill, Label: label, Href: "/units/" + c.Code + "?date=" + d.String()}
+	}
+	m, err := buildMap(level, areas, 640)
+	if m != nil {
+		m.Legend = legend(l, by, target)
+	}
+	return m, err
+}
+
+func ratepText(l Lang, p *float64) string {
+	if p == nil {
+		return "–"
+	}
+	return Pct(l, *p)
+}
+
+func legend(l Lang, by string, target float64) []LegendItem {
+	if by == "gap" {
+		return []LegendItem{{"#1a9850", T(l, "map.gap0")}, {"#fcae91", T(l, "map.gaplow")}, {"#a50f15", T(l, "map.gaphigh")}}
+	}
+	return []LegendItem{{"#d73027", "< 80%"}, {"#fc8d59", "80–90%"}, {"#fee08b", "90% – " + Pct(l, target)}, {"#1a9850", "≥ " + Pct(l, target)}, {"#d9dee3", T(l, "map.nodata")}}
 }
