@@ -37,6 +37,7 @@ func (a *API) routes() []httpx.Route {
 		{Pattern: "POST /api/v1/units/rebase", Perm: auth.UnitsRead, Handle: a.rebase},
 		{Pattern: "POST /api/v1/import/{kind}", Perm: auth.UnitsWrite, Handle: a.importFile},
 		{Pattern: "GET /api/v1/coverage/{code}", Perm: auth.FiguresRead, Handle: a.coverage},
+		{Pattern: "GET /api/v1/duplicates/{code}", Perm: auth.PersonalRead, Handle: a.duplicates},
 		{Pattern: "GET /api/v1/targets/{code}/progress", Perm: auth.FiguresRead, Handle: a.progress},
 		{Pattern: "GET /api/v1/outreach/{kind}", Perm: auth.UnitsRead, Handle: a.outreachList},
 		{Pattern: "POST /api/v1/outreach/assign", Perm: auth.UnitsRead, Handle: a.outreachAssign},

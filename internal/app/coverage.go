@@ -19,6 +19,9 @@ type CoverageQuery struct {
 	Basis      string // residence (default) or issuing
 	ByChildren bool
 	GroupBy    string // payer_group, sex, age_band, kind (optional)
+	// SeriesMonths asks for the monthly series of the last N months (month ends up to
+	// the date), for units the index holds directly (province, commune, village).
+	SeriesMonths int
 }
 
 // CoverageResult is the `coverage` JSON object of PRODUCT.md §5, with a few more fields.
@@ -36,6 +39,7 @@ type CoverageResult struct {
 	RatePercent       *float64         `json:"rate_percent"`
 	InsuredElsewhere  *int64           `json:"insured_elsewhere,omitempty"` // BHYT residents whose card another province issued
 	Breakdown         []coverage.Count `json:"breakdown,omitempty"`
+	Series            []coverage.Point `json:"series,omitempty"`
 	Children          []CoverageResult `json:"children,omitempty"`
 }
 
@@ -88,6 +92,18 @@ func (a *App) Coverage(ctx context.Context, sc *auth.Scope, q CoverageQuery) (*C
 	}
 	out := res[0]
 	out.Children = res[1:]
+	if q.SeriesMonths > 0 {
+		area, ok := e.area(u)
+		if basis == coverage.ByIssuing {
+			prov, _ := coverage.ParseProvince(u.Code)
+			area, ok = coverage.InProvince(prov, coverage.ByIssuing), true
+		}
+		if ok {
+			if out.Series, err = e.idx.MonthEnds(area, scheme, q.Date.AddMonths(-q.SeriesMonths), q.Date); err != nil {
+				return nil, fault.New(fault.Invalid, err.Error(), err.Error())
+			}
+		}
+	}
 	return &out, nil
 }
 

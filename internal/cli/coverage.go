@@ -17,6 +17,7 @@ func runCoverage(e *env, args []string) error {
 	by := f.String("by", "", "children: also every child unit")
 	basis := f.String("basis", "residence", "residence, or issuing (BHYT of a province: cards the province issued)")
 	groupBy := f.String("group-by", "", "payer_group, sex, age_band or kind")
+	series := f.Int("series", 0, "also the monthly series of the last N months")
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
@@ -35,13 +36,16 @@ func runCoverage(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	res, err := a.Coverage(e.ctx, app.System, app.CoverageQuery{Code: *unit, Date: d, Scheme: *scheme, Basis: *basis, ByChildren: *by == "children", GroupBy: *groupBy})
+	res, err := a.Coverage(e.ctx, app.System, app.CoverageQuery{Code: *unit, Date: d, Scheme: *scheme, Basis: *basis, ByChildren: *by == "children", GroupBy: *groupBy, SeriesMonths: *series})
 	if err != nil {
 		return err
 	}
 	t := table{header: []string{"unit_code", "name", "covered", "denominator", "denominator_source", "rate_percent"}, json: res}
 	for _, r := range append([]app.CoverageResult{*res}, res.Children...) {
 		t.rows = append(t.rows, coverageRow(r))
+	}
+	for _, p := range res.Series {
+		t.rows = append(t.rows, []string{res.UnitCode, "series " + p.Date.String(), strconv.FormatInt(p.Covered, 10), "", "", ""})
 	}
 	for _, b := range res.Breakdown {
 		t.rows = append(t.rows, []string{res.UnitCode, *groupBy + "=" + b.Value, strconv.FormatInt(b.Covered, 10), "", "", ""})

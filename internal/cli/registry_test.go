@@ -58,3 +58,19 @@ func TestRegistryImports(t *testing.T) {
 		}
 	})
 }
+
+func TestDuplicatesFound(t *testing.T) {
+	testutil.EachURL(t, func(t *testing.T, db string) {
+		importJSON(t, db, "villages")
+		importJSON(t, db, "persons")
+		mustRun(t, db, "import", "persons", "testdata/persons-dup.csv", "--date", "2026-01-01")
+		out := mustRun(t, db, "duplicates", "--unit", "24781", "--date", "2026-01-01", "--format", "csv")
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != 2 || !strings.HasPrefix(lines[1], "possible_same_person,") || !strings.Contains(lines[1], "068085012345") || !strings.Contains(lines[1], "068085077777") {
+			t.Errorf("duplicates:\n%s", out)
+		}
+		if out := mustRun(t, db, "duplicates", "--unit", "24787", "--date", "2026-01-01", "--format", "csv"); strings.Count(out, "\n") != 1 {
+			t.Errorf("Cam Ly has no duplicates:\n%s", out)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/registry"
 )
 
 // PersonRow is what the coverage engine needs of a person.
@@ -117,4 +118,34 @@ func (s *Store) Denominators(ctx context.Context, unitIDs []int64, year int) (ma
 		return nil
 	}, args...)
 	return out, err
+}
+
+// EachRegistryPerson streams the persons below a unit (through the closure of the
+// tree) with what duplicate detection compares; CommuneCode is left to the caller.
+func (s *Store) EachRegistryPerson(ctx context.Context, unitID int64, fn func(registry.Person) error) error {
+	return s.each(ctx, s.db, `SELECT p.national_id, p.bhxh_code, p.full_name, p.birth_date, p.sex, p.commune_id, p.source
+		FROM persons p JOIN unit_closure c ON c.descendant_id = p.commune_id WHERE c.ancestor_id = ?`, func(r *sql.Rows) error {
+		var p registry.Person
+		var sex, src string
+		if err := r.Scan(&p.NationalID, &p.BHXHCode, &p.FullName, &p.BirthDate, &sex, &p.CommuneID, &src); err != nil {
+			return err
+		}
+		p.Sex, p.CommuneCode = registry.Sex(sex), src
+		return fn(p)
+	}, unitID)
+}
+
+// EachRegistryCard streams the cards of the persons below a unit.
+func (s *Store) EachRegistryCard(ctx context.Context, unitID int64, fn func(registry.Card) error) error {
+	return s.each(ctx, s.db, `SELECT k.card_no, k.bhxh_code, k.valid_from, k.valid_to, k.source FROM bhyt_cards k
+		WHERE k.bhxh_code IN (SELECT p.bhxh_code FROM persons p JOIN unit_closure c ON c.descendant_id = p.commune_id WHERE c.ancestor_id = ? AND p.bhxh_code <> '')`, func(r *sql.Rows) error {
+		var k registry.Card
+		var to civil.NullDate
+		var src string
+		if err := r.Scan(&k.CardNo, &k.BHXHCode, &k.ValidFrom, &to, &src); err != nil {
+			return err
+		}
+		k.ValidTo, k.InitialFacility = to.Date, src
+		return fn(k)
+	}, unitID)
 }
