@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/phusong/phusong/internal/app"
+	"github.com/phusong/phusong/internal/civil"
 )
 
 func init() {
@@ -27,16 +28,13 @@ func runCoverage(e *env, args []string) error {
 	if *by != "" && *by != "children" {
 		return usagef("--by chỉ nhận children / --by takes only children")
 	}
-	d, err := f.day()
-	if err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
-	if err != nil {
-		return err
-	}
-	defer done()
-	res, err := a.Coverage(e.ctx, app.System, app.CoverageQuery{Code: *unit, Date: d, Scheme: *scheme, Basis: *basis, ByChildren: *by == "children", GroupBy: *groupBy, SeriesMonths: *series})
+	return f.run(e, nil, func(a *app.App, d civil.Date, _ []string) error {
+		return printCoverage(e, a, *f.format, app.CoverageQuery{Code: *unit, Date: d, Scheme: *scheme, Basis: *basis, ByChildren: *by == "children", GroupBy: *groupBy, SeriesMonths: *series})
+	})
+}
+
+func printCoverage(e *env, a *app.App, format string, q app.CoverageQuery) error {
+	res, err := a.Coverage(e.ctx, app.System, q)
 	if err != nil {
 		return err
 	}
@@ -48,9 +46,9 @@ func runCoverage(e *env, args []string) error {
 		t.rows = append(t.rows, []string{res.UnitCode, "series " + p.Date.String(), strconv.FormatInt(p.Covered, 10), "", "", ""})
 	}
 	for _, b := range res.Breakdown {
-		t.rows = append(t.rows, []string{res.UnitCode, *groupBy + "=" + b.Value, strconv.FormatInt(b.Covered, 10), "", "", ""})
+		t.rows = append(t.rows, []string{res.UnitCode, q.GroupBy + "=" + b.Value, strconv.FormatInt(b.Covered, 10), "", "", ""})
 	}
-	return write(e.stdout, *f.format, t)
+	return write(e.stdout, format, t)
 }
 
 func coverageRow(r app.CoverageResult) []string {

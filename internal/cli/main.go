@@ -156,6 +156,25 @@ func (f *flags) open(e *env) (*app.App, func(), error) {
 	return app.New(st, log), func() { st.Close() }, nil
 }
 
+// run parses the flags (positional arguments may stand anywhere), resolves --date
+// (today when the command has none), opens the database and calls fn.
+func (f *flags) run(e *env, args []string, fn func(a *app.App, d civil.Date, pos []string) error) error {
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	d, err := f.day()
+	if err != nil {
+		return err
+	}
+	a, done, err := f.open(e)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return fn(a, d, pos)
+}
+
 func oneArg(pos []string, what string) (string, error) {
 	if len(pos) != 1 {
 		return "", usagef("cần đúng một %s / need exactly one %s", what, what)

@@ -30,23 +30,17 @@ func runTargets(e *env, args []string) error {
 func targetsProgress(e *env, args []string) error {
 	f := newFlags(e, "targets progress", true, true)
 	unit := f.String("unit", "", "unit code (valid on --date)")
-	if _, err := f.parse(args); err != nil {
-		return err
-	}
-	d, err := f.day()
-	if err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
-	if err != nil {
-		return err
-	}
-	defer done()
-	res, err := a.TargetsProgress(e.ctx, app.System, *unit, d)
-	if err != nil {
-		return err
-	}
-	if *f.format == "json" {
+	return f.run(e, args, func(a *app.App, d civil.Date, _ []string) error {
+		res, err := a.TargetsProgress(e.ctx, app.System, *unit, d)
+		if err != nil {
+			return err
+		}
+		return printProgress(e, *f.format, res)
+	})
+}
+
+func printProgress(e *env, format string, res *app.ProgressResult) error {
+	if format == "json" {
 		return writeJSON(e.stdout, res)
 	}
 	t := table{header: []string{"unit_code", "indicator", "actual", "target", "gap_points", "gap_persons", "percent_of_plan", "projected_date"}}
@@ -63,10 +57,10 @@ func targetsProgress(e *env, args []string) error {
 	for _, c := range res.Children {
 		addRows(c.UnitCode, c.Indicators)
 	}
-	if err := write(e.stdout, *f.format, t); err != nil {
+	if err := write(e.stdout, format, t); err != nil {
 		return err
 	}
-	if *f.format == "table" {
+	if format == "table" {
 		fmt.Fprintf(e.stdout, "\ncần thêm / more participants needed: %d\n", res.GapPersonsTotal)
 	}
 	return nil

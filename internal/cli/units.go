@@ -36,27 +36,17 @@ func unitsList(e *env, args []string) error {
 	f := newFlags(e, "units list", true, true)
 	level := f.String("level", "", "province, district, commune or village")
 	parent := f.String("parent", "", "code of the parent unit (valid on --date)")
-	if _, err := f.parse(args); err != nil {
-		return err
-	}
-	d, err := f.day()
-	if err != nil {
-		return err
-	}
-	lvl, ok := geo.ParseLevel(*level)
-	if *level != "" && !ok {
-		return usagef("--level phải là province, district, commune hoặc village / --level must be province, district, commune or village")
-	}
-	a, done, err := f.open(e)
-	if err != nil {
-		return err
-	}
-	defer done()
-	us, err := a.Units(e.ctx, app.System, d, lvl, *parent)
-	if err != nil {
-		return err
-	}
-	return write(e.stdout, *f.format, unitTable(us))
+	return f.run(e, args, func(a *app.App, d civil.Date, _ []string) error {
+		lvl, ok := geo.ParseLevel(*level)
+		if *level != "" && !ok {
+			return usagef("--level phải là province, district, commune hoặc village / --level must be province, district, commune or village")
+		}
+		us, err := a.Units(e.ctx, app.System, d, lvl, *parent)
+		if err != nil {
+			return err
+		}
+		return write(e.stdout, *f.format, unitTable(us))
+	})
 }
 
 func unitTable(us []app.UnitView) table {
@@ -76,28 +66,21 @@ func openEnd(d *civil.Date) string {
 
 func unitsShow(e *env, args []string) error {
 	f := newFlags(e, "units show", true, true)
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	code, err := oneArg(pos, "mã đơn vị / unit code")
-	if err != nil {
-		return err
-	}
-	d, err := f.day()
-	if err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
-	if err != nil {
-		return err
-	}
-	defer done()
-	det, err := a.UnitShow(e.ctx, app.System, code, d)
-	if err != nil {
-		return err
-	}
-	if *f.format == "json" {
+	return f.run(e, args, func(a *app.App, d civil.Date, pos []string) error {
+		code, err := oneArg(pos, "mã đơn vị / unit code")
+		if err != nil {
+			return err
+		}
+		det, err := a.UnitShow(e.ctx, app.System, code, d)
+		if err != nil {
+			return err
+		}
+		return printUnit(e, *f.format, det)
+	})
+}
+
+func printUnit(e *env, format string, det *app.UnitDetail) error {
+	if format == "json" {
 		return writeJSON(e.stdout, det)
 	}
 	fmt.Fprintf(e.stdout, "%s %s (%s, %s)\nhiệu lực / valid: %s – %s\n", det.Code, det.FullName, det.Level, det.Type, det.ValidFrom, orOpen(det.ValidTo))
@@ -126,36 +109,25 @@ func printLinks(e *env, label string, ls []app.LinkView) {
 
 func unitsLinks(e *env, which string, args []string) error {
 	f := newFlags(e, "units "+which, true, true)
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	code, err := oneArg(pos, "mã đơn vị / unit code")
-	if err != nil {
-		return err
-	}
-	d, err := f.day()
-	if err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
-	if err != nil {
-		return err
-	}
-	defer done()
-	get := a.Successors
-	if which == "predecessors" {
-		get = a.Predecessors
-	}
-	ls, err := get(e.ctx, app.System, code, d)
-	if err != nil {
-		return err
-	}
-	t := table{header: []string{"code", "name", "share", "kind", "date"}, json: ls}
-	for _, l := range ls {
-		t.rows = append(t.rows, []string{l.Code, l.Name, strconv.FormatFloat(l.Share, 'f', -1, 64), l.Kind, l.Date.String()})
-	}
-	return write(e.stdout, *f.format, t)
+	return f.run(e, args, func(a *app.App, d civil.Date, pos []string) error {
+		code, err := oneArg(pos, "mã đơn vị / unit code")
+		if err != nil {
+			return err
+		}
+		get := a.Successors
+		if which == "predecessors" {
+			get = a.Predecessors
+		}
+		ls, err := get(e.ctx, app.System, code, d)
+		if err != nil {
+			return err
+		}
+		t := table{header: []string{"code", "name", "share", "kind", "date"}, json: ls}
+		for _, l := range ls {
+			t.rows = append(t.rows, []string{l.Code, l.Name, strconv.FormatFloat(l.Share, 'f', -1, 64), l.Kind, l.Date.String()})
+		}
+		return write(e.stdout, *f.format, t)
+	})
 }
 
 func unitsRebase(e *env, args []string) error {

@@ -16,10 +16,8 @@ type seg struct {
 	attr     uint16
 }
 
-func (s seg) group() PayerGroup     { return PayerGroup(s.attr & 0xff) }
-func (s seg) issuing() Province     { return Province(s.attr >> 8) }
-func (s seg) voluntary() bool       { return s.attr&1 == 1 }
-func (s seg) contains(d int32) bool { return s.from <= d && d <= s.to }
+func (s seg) group() PayerGroup { return PayerGroup(s.attr & 0xff) }
+func (s seg) issuing() Province { return Province(s.attr >> 8) }
 
 func attrOf(s Scheme, iv Interval, personGroup PayerGroup) uint16 {
 	switch s {

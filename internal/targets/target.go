@@ -2,6 +2,7 @@ package targets
 
 import (
 	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/phusong/phusong/internal/civil"
@@ -45,8 +46,8 @@ func (t Target) problems() []problem {
 	}
 	if _, err := ParseIndicator(string(t.Indicator)); err != nil {
 		out = append(out, problem{"indicator",
-			"chỉ tiêu không biết " + quote(string(t.Indicator)) + ", cần " + indicatorList(),
-			"unknown indicator " + quote(string(t.Indicator)) + ", want " + indicatorList()})
+			"chỉ tiêu không biết " + strconv.Quote(string(t.Indicator)) + ", cần " + indicatorList(),
+			"unknown indicator " + strconv.Quote(string(t.Indicator)) + ", want " + indicatorList()})
 	} else if p := checkValue(t.Indicator, t.Value); p != nil {
 		out = append(out, *p)
 	}
@@ -62,7 +63,7 @@ var hundred = big.NewRat(100, 1)
 func checkValue(ind Indicator, v Decimal) *problem {
 	r, ok := v.Rat()
 	if !ok {
-		return &problem{"value", "giá trị không phải số thập phân " + quote(string(v)), "value is not a decimal number " + quote(string(v))}
+		return &problem{"value", "giá trị không phải số thập phân " + strconv.Quote(string(v)), "value is not a decimal number " + strconv.Quote(string(v))}
 	}
 	if ind.IsPercent() {
 		if r.Sign() < 0 || r.Cmp(hundred) > 0 {
