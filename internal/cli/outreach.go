@@ -9,6 +9,7 @@ import (
 
 	"github.com/phusong/phusong/internal/app"
 	"github.com/phusong/phusong/internal/auth"
+	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/outreach"
 )
 
@@ -65,6 +66,24 @@ func (f *outreachFlags) scope(e *env, a *app.App) (*auth.Scope, error) {
 	return a.ScopeOf(e.ctx, u.ID)
 }
 
+// session resolves --date, opens the database and the caller's scope (--as).
+func (f *outreachFlags) session(e *env) (*app.App, *auth.Scope, civil.Date, func(), error) {
+	d, err := f.day()
+	if err != nil {
+		return nil, nil, 0, nil, err
+	}
+	a, done, err := f.open(e)
+	if err != nil {
+		return nil, nil, 0, nil, err
+	}
+	sc, err := f.scope(e, a)
+	if err != nil {
+		done()
+		return nil, nil, 0, nil, err
+	}
+	return a, sc, d, done, nil
+}
+
 func runOutreachList(e *env, kind string, args []string) error {
 	f := newOutreachFlags(e, "outreach "+kind, true)
 	out := f.String("out", "", "write the list to this file (required for xlsx)")
@@ -83,19 +102,11 @@ func runOutreachList(e *env, kind string, args []string) error {
 	case format == "table" && *out != "":
 		return usagef("--out cần --format csv, json hoặc xlsx / --out needs --format csv, json or xlsx")
 	}
-	d, err := f.day()
-	if err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
+	a, sc, d, done, err := f.session(e)
 	if err != nil {
 		return err
 	}
 	defer done()
-	sc, err := f.scope(e, a)
-	if err != nil {
-		return err
-	}
 	l, err := a.Outreach(e.ctx, sc, kind, *f.unit, d, *f.days, *f.village)
 	if err != nil {
 		return err
@@ -144,19 +155,11 @@ func runOutreachAssign(e *env, args []string) error {
 	if err != nil || *f.unit == "" || *collector == "" {
 		return usagef("%s", outreachUsage)
 	}
-	d, err := f.day()
-	if err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
+	a, sc, d, done, err := f.session(e)
 	if err != nil {
 		return err
 	}
 	defer done()
-	sc, err := f.scope(e, a)
-	if err != nil {
-		return err
-	}
 	as, err := a.Assign(e.ctx, sc, kind, *f.unit, d, *f.days, *f.village, *collector)
 	if err != nil {
 		return err
@@ -178,19 +181,11 @@ func runOutreachContact(e *env, args []string) error {
 	if err != nil || *outcome == "" {
 		return usagef("%s", outreachUsage)
 	}
-	d, err := f.day()
-	if err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
+	a, sc, d, done, err := f.session(e)
 	if err != nil {
 		return err
 	}
 	defer done()
-	sc, err := f.scope(e, a)
-	if err != nil {
-		return err
-	}
 	c, err := a.RecordContact(e.ctx, sc, key, *outcome, *note, d)
 	if err != nil {
 		return err
