@@ -132,6 +132,9 @@ func (a *App) actuals(ctx context.Context, e *engine, atlas *geo.Atlas, u *geo.U
 				act.Covered = e.voluntary(area, d)
 			}
 		}
+		if ind.IsPercent() && act.Denominator == 0 {
+			continue // no rate without a denominator: the coverage figures say so
+		}
 		if ok {
 			act.Series = e.series(area, ind, d)
 		}

@@ -2,6 +2,9 @@ package server_test
 
 import (
 	"bytes"
+	"io"
+	neturl "net/url"
+	"regexp"
 	"context"
 	"encoding/json"
 	"os"
@@ -49,7 +52,28 @@ func TestCoverageSameThroughCLIAPIAndPage(t *testing.T) {
 			t.Error("the page lacks the persons needed")
 		}
 		f.api("GET", "/api/v1/coverage/24787?date=2026-03-01", f.token("xuanhuong"), "", 403)
-		prov := f.get(f.browser("admin"), "/units/68?date=2026-03-01", 200)
+		if !strings.Contains(page, `id="to-lists"`) || strings.Contains(page, "/targets/split") {
+			t.Error("the ward officer's page links to the lists and offers no split")
+		}
+		// The admin hands Lâm Đồng's BHYT target down to its communes from the page.
+		admin := f.browser("admin")
+		prov := f.get(admin, "/units/68?date=2026-03-01", 200)
+		csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(prov)[1]
+		resp, err := admin.PostForm(f.srv.URL+"/units/68/targets/split", neturl.Values{"csrf": {csrf}, "date": {"2026-03-01"},
+			"indicator": {"bhyt_population_pct"}, "deadline": {"2026-12-31"}, "method": {"equal_rate"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `id="split-note"`) {
+			t.Errorf("split: %d %s", resp.StatusCode, regexp.MustCompile(`id="error-message">[^<]*`).FindString(string(body)))
+		}
+		var camLy app.ProgressResult
+		json.Unmarshal([]byte(f.api("GET", "/api/v1/targets/24787/progress?date=2026-03-01", f.token("admin"), "", 200)), &camLy)
+		if len(camLy.Indicators) != 1 || camLy.Indicators[0].Target != "96" {
+			t.Errorf("Cam Ly after the split: %+v", camLy.Indicators)
+		}
 		if !strings.Contains(prov, `<svg id="map"`) || strings.Count(prov, "<path ") != 124 {
 			t.Errorf("province map has %d areas", strings.Count(prov, "<path "))
 		}

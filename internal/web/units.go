@@ -96,6 +96,10 @@ type UnitPage struct {
 	Map    *Choropleth // the child units coloured by rate or gap; nil without geometry
 	MapBy  string      // rate or gap
 	Credit string
+	// CanSplit shows the form that hands the unit's targets down to its children;
+	// SplitNote is the result of the last split (its consistency check).
+	CanSplit  bool
+	SplitNote string
 }
 
 func (w *Web) unit(rw http.ResponseWriter, r *http.Request) error {
@@ -115,7 +119,8 @@ func (w *Web) unit(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	b := w.base(r, det.FullName)
-	p := UnitPage{Base: b, Date: d, Unit: det, Dates: quickDates(b.Lang), Sort: r.URL.Query().Get("sort")}
+	p := UnitPage{Base: b, Date: d, Unit: det, Dates: quickDates(b.Lang), Sort: r.URL.Query().Get("sort"),
+		CanSplit: canSetTargets(r, det.ID) && len(det.Children) > 0, SplitNote: r.URL.Query().Get("split")}
 	if httpx.Scope(r).Can(auth.FiguresRead, det.ID) && det.Level != "district" {
 		if p.Dash, err = w.App.DashboardOf(r.Context(), httpx.Scope(r), code, d, p.Sort); err != nil {
 			return err

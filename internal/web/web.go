@@ -69,6 +69,7 @@ func (w *Web) routes() []httpx.Route {
 		{Pattern: "GET /units", Perm: auth.UnitsRead, Handle: w.units},
 		{Pattern: "GET /units/{code}", Perm: auth.UnitsRead, Handle: w.unit},
 		{Pattern: "GET /units/{code}/on", Perm: auth.UnitsRead, Handle: w.samePlace},
+		{Pattern: "POST /units/{code}/targets/split", Perm: auth.TargetsWrite, Handle: w.splitTargets},
 		{Pattern: "GET /outreach", Perm: auth.UnitsRead, Handle: w.outreach},
 		{Pattern: "POST /outreach/contacts", Perm: auth.UnitsRead, Handle: w.outreachContact},
 	}
