@@ -13,9 +13,9 @@ func TestParseFigures(t *testing.T) {
 	if err != nil || len(figs) != 2 || figs[1] != (Figure{"00007", -3}) {
 		t.Fatalf("%v %+v", err, figs)
 	}
-	_, err = ParseFigures("f.csv", strings.NewReader("unit_code,value\n24784,1.5\n24784,2\n"))
+	_, err = ParseFigures("f.csv", strings.NewReader("unit_code,value\n24784,1.5\n00007,2\n00007,3\n"))
 	var ps importer.Problems
-	if !errors.As(err, &ps) || len(ps) != 2 || ps[0].Row != 2 || ps[0].Column != 2 || ps[1].Row != 3 || ps[1].Column != 1 {
+	if !errors.As(err, &ps) || len(ps) != 2 || ps[0].Row != 2 || ps[0].Column != 2 || ps[1].Row != 4 || ps[1].Column != 1 {
 		t.Errorf("problems %v", err)
 	}
 }
