@@ -67,3 +67,23 @@ func TestPolicyWritesAndBudgetNeedGrants(t *testing.T) {
 		t.Errorf("budget: %s", out)
 	}
 }
+
+func TestRegistryImportThroughAPI(t *testing.T) {
+	f := newFixture(t, testutil.NewStore(t, store.SQLite))
+	den := "unit_code,year,population,labour_force\n24781,2026,103178,56700\n"
+	f.api("POST", "/api/v1/import/denominators?date=2026-01-01", f.token("xuanhuong"), den, 403) // commune officers do not write the registry
+	dry := f.api("POST", "/api/v1/import/denominators?date=2026-01-01&dry_run=true", f.token("admin"), den, 200)
+	if !strings.Contains(dry, `"denominators": 1`) {
+		t.Errorf("dry run: %s", dry)
+	}
+	bad := f.api("POST", "/api/v1/import/denominators?date=2026-01-01&file=den.csv", f.token("admin"), "unit_code,year,population,labour_force\n24781,2026,10,20\n", 400)
+	if !strings.Contains(bad, `"row": 2`) || !strings.Contains(bad, "labour_force") {
+		t.Errorf("bad file: %s", bad)
+	}
+	f.api("POST", "/api/v1/import/denominators?date=2026-01-01", f.token("admin"), den, 200)
+	var cov struct{ Denominator int64 }
+	json.Unmarshal([]byte(f.api("GET", "/api/v1/coverage/24781?date=2026-03-01", f.token("admin"), "", 200)), &cov)
+	if cov.Denominator != 103178 {
+		t.Errorf("denominator after the import: %d", cov.Denominator)
+	}
+}
