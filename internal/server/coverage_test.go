@@ -2,12 +2,12 @@ package server_test
 
 import (
 	"bytes"
-	"io"
-	neturl "net/url"
-	"regexp"
 	"context"
 	"encoding/json"
+	"io"
+	neturl "net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 

@@ -20,4 +20,3 @@ func TestTargetCheck(t *testing.T) {
 		t.Error("count above a billion accepted")
 	}
 }
-

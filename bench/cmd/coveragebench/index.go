@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"log"
 	"math/rand/v2"
@@ -297,6 +298,9 @@ func indexPhase(c config) (*result, error) {
 	if err := writeChangeFile(c, newTo); err != nil {
 		return nil, err
 	}
+	if err := writeChangeMeta(c, changeMeta{Cards: len(newTo), ExpectedDelta: res.ExpectedDelta}); err != nil {
+		return nil, err
+	}
 	runtime.KeepAlive(x)
 	return res, nil
 }
@@ -350,4 +354,30 @@ func writeChangeFile(c config, newTo map[int32]civil.Date) error {
 		return err
 	}
 	return fh.Close()
+}
+
+type changeMeta struct {
+	Cards         int   `json:"cards"`
+	ExpectedDelta int64 `json:"expected_delta"`
+}
+
+func writeChangeMeta(c config, m changeMeta) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(changeFile(c)+".json", b, 0o644)
+}
+
+// changeExpectation reads what the index phase said the change file must do.
+func changeExpectation(c config) (delta int64, cards int, err error) {
+	b, err := os.ReadFile(changeFile(c) + ".json")
+	if err != nil {
+		return 0, 0, err
+	}
+	var m changeMeta
+	if err := json.Unmarshal(b, &m); err != nil {
+		return 0, 0, err
+	}
+	return m.ExpectedDelta, m.Cards, nil
 }

@@ -126,18 +126,18 @@ type result struct {
 	Rows      map[string]int64 `json:"rows,omitempty"`
 
 	// Phủ Sóng
-	ImportS      map[string]float64 `json:"import_s,omitempty"` // per file kind
-	ImportTotalS float64            `json:"import_total_s,omitempty"`
-	PrecomputeS  float64            `json:"precompute_s,omitempty"` // WarmCoverage's build
-	WarmWallS    float64            `json:"warm_wall_s,omitempty"`  // WarmCoverage called to returned
-	IndexPersons int                `json:"index_persons,omitempty"`
-	HeapAfterMB  float64            `json:"heap_after_warm_mb,omitempty"`
-	DashP50Ms    float64            `json:"dashboard_province_p50_ms,omitempty"`
-	DashP99Ms    float64            `json:"dashboard_province_p99_ms,omitempty"`
-	DashAllMeanMs float64           `json:"dashboard_all_communes_mean_ms,omitempty"` // the 34 provinces in turn
-	DashAllP99Ms float64            `json:"dashboard_all_communes_p99_ms,omitempty"`
-	Covered      int64              `json:"covered_on_d,omitempty"` // national BHYT figure on D
-	Change       *changeResult      `json:"change,omitempty"`
+	ImportS       map[string]float64 `json:"import_s,omitempty"` // per file kind
+	ImportTotalS  float64            `json:"import_total_s,omitempty"`
+	PrecomputeS   float64            `json:"precompute_s,omitempty"` // WarmCoverage's build
+	WarmWallS     float64            `json:"warm_wall_s,omitempty"`  // WarmCoverage called to returned
+	IndexPersons  int                `json:"index_persons,omitempty"`
+	HeapAfterMB   float64            `json:"heap_after_warm_mb,omitempty"`
+	DashP50Ms     float64            `json:"dashboard_province_p50_ms,omitempty"`
+	DashP99Ms     float64            `json:"dashboard_province_p99_ms,omitempty"`
+	DashAllMeanMs float64            `json:"dashboard_all_communes_mean_ms,omitempty"` // the 34 provinces in turn
+	DashAllP99Ms  float64            `json:"dashboard_all_communes_p99_ms,omitempty"`
+	Covered       int64              `json:"covered_on_d,omitempty"` // national BHYT figure on D
+	Change        *changeResult      `json:"change,omitempty"`
 
 	// in-process index
 	ParseS        float64 `json:"parse_s,omitempty"`
@@ -164,12 +164,12 @@ type result struct {
 
 type changeResult struct {
 	Cards       int     `json:"cards"`
-	ImportS     float64 `json:"import_s"`      // ImportRegistry of the change file (includes the index refresh)
-	VisibleS    float64 `json:"visible_s"`     // from the start of the import until the dashboard shows the new figure
-	Before      int64   `json:"before"`        // national figure on D before
-	After       int64   `json:"after"`         // and after
+	ImportS     float64 `json:"import_s"`       // ImportRegistry of the change file (includes the index refresh)
+	VisibleS    float64 `json:"visible_s"`      // from the start of the import until the dashboard shows the new figure
+	Before      int64   `json:"before"`         // national figure on D before
+	After       int64   `json:"after"`          // and after
 	Expected    int64   `json:"expected_delta"` // computed from the files
-	Rebuilt     bool    `json:"rebuilt"`       // WarmCoverage's build time changed: the index was rebuilt
+	Rebuilt     bool    `json:"rebuilt"`        // WarmCoverage's build time changed: the index was rebuilt
 	FigureRight bool    `json:"figure_right"`
 }
 
