@@ -60,3 +60,37 @@ func TestScanAndJSON(t *testing.T) {
 		t.Error("Open")
 	}
 }
+
+// TestFastPathAgreesWithTime compares the integer conversions with the time
+// package over every day from 1899 to 2101 and a few far dates.
+func TestFastPathAgreesWithTime(t *testing.T) {
+	for d := Of(1899, 1, 1); d <= Of(2101, 12, 31); d++ {
+		want := d.Time().Format("2006-01-02")
+		if got := d.String(); got != want {
+			t.Fatalf("day %d: String %s, want %s", d, got, want)
+		}
+		if back, ok := parseFast(want); !ok || back != d {
+			t.Fatalf("parseFast(%s) = %d %v, want %d", want, back, ok, d)
+		}
+	}
+	for _, s := range []string{"0001-01-01", "9999-12-31", "2000-02-29", "1900-01-01"} {
+		d, err := Parse(s)
+		if err != nil || d.String() != s {
+			t.Errorf("%s → %v %v", s, d, err)
+		}
+	}
+	for _, bad := range []string{"2025-02-29", "1900-02-29", "2025-13-01", "2025-00-10", "2025-1-01", "2025/01/01", "20x5-01-01"} {
+		if _, ok := parseFast(bad); ok {
+			t.Errorf("parseFast accepted %s", bad)
+		}
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse accepted %s", bad)
+		}
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		_, _ = Parse("2026-06-30")
+	}
+}
