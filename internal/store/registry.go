@@ -23,6 +23,7 @@ func (s *Store) RegistryVersion(ctx context.Context) (string, error) {
 type RegistryTx struct {
 	s      *Store
 	tx     *sql.Tx
+	stmts  *stmtCache
 	ctx    context.Context
 	source string
 	buf    map[string][]registry.Row
@@ -35,10 +36,11 @@ func (s *Store) BeginRegistry(ctx context.Context, source string) (*RegistryTx, 
 	if err != nil {
 		return nil, err
 	}
-	return &RegistryTx{s: s, tx: tx, ctx: ctx, source: source, buf: map[string][]registry.Row{}, counts: map[string]int{}}, nil
+	return &RegistryTx{s: s, tx: tx, stmts: &stmtCache{Tx: tx, m: map[string]*sql.Stmt{}}, ctx: ctx, source: source,
+		buf: map[string][]registry.Row{}, counts: map[string]int{}}, nil
 }
 
-const registryBatch = 500
+const registryBatch = 1000
 
 // Add buffers a row and writes a batch when it is full.
 func (t *RegistryTx) Add(r registry.Row) error {
@@ -84,6 +86,7 @@ func (t *RegistryTx) Commit() error {
 			return err
 		}
 	}
+	t.stmts.close()
 	if err := t.s.bumpVersion(t.ctx, t.tx, registryVersionKey); err != nil {
 		_ = t.tx.Rollback()
 		return err
@@ -92,7 +95,36 @@ func (t *RegistryTx) Commit() error {
 }
 
 // Rollback discards the import.
-func (t *RegistryTx) Rollback() error { return t.tx.Rollback() }
+func (t *RegistryTx) Rollback() error {
+	t.stmts.close()
+	return t.tx.Rollback()
+}
+
+// stmtCache prepares each distinct statement of a transaction once: the batches of
+// an import repeat the same multi-row statement, which the database then parses once.
+type stmtCache struct {
+	*sql.Tx
+	m map[string]*sql.Stmt
+}
+
+func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, ok := c.m[query]
+	if !ok {
+		var err error
+		if st, err = c.Tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		c.m[query] = st
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (c *stmtCache) close() {
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = map[string]*sql.Stmt{}
+}
 
 func (t *RegistryTx) flush(kind string) error {
 	rows := t.buf[kind]
@@ -151,7 +183,7 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	}
 	// A person who moved province leaves the old province's partition.
 	in := placeholders(len(keys))
-	if _, err := t.tx.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE person_key IN ("+in+") AND (person_key || '|' || province_code) NOT IN ("+in+")"), append(keys, moved...)...); err != nil {
+	if _, err := t.stmts.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE person_key IN ("+in+") AND (person_key || '|' || province_code) NOT IN ("+in+")"), append(keys, moved...)...); err != nil {
 		return err
 	}
 	cols := []string{"province_code", "person_key", "national_id", "bhxh_code", "full_name", "birth_date", "birth_precision", "sex", "commune_id", "village_id", "household_id", "resident", "insured", "source"}
@@ -161,7 +193,7 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	} else {
 		update += ", national_id = excluded.national_id, bhxh_code = excluded.bhxh_code, birth_precision = excluded.birth_precision, insured = 1"
 	}
-	return t.s.upsertMany(t.ctx, t.tx, "persons", cols, "province_code, person_key", update, vals)
+	return t.s.upsertMany(t.ctx, t.stmts, "persons", cols, "province_code, person_key", update, vals)
 }
 
 // holderProvinces finds the residence province of the holders of some BHXH codes.
@@ -205,7 +237,7 @@ func (t *RegistryTx) writeCards(rows []registry.Row) error {
 	}
 	cols := []string{"province_code", "card_no", "bhxh_code", "national_id", "group_code", "payer_group", "benefit_level", "valid_from", "valid_to", "issuing_province", "initial_facility", "source"}
 	update := "bhxh_code = excluded.bhxh_code, group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
-	return t.s.upsertMany(t.ctx, t.tx, "bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
+	return t.s.upsertMany(t.ctx, t.stmts, "bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
 }
 
 func orUnknown(p string) string {
@@ -238,7 +270,7 @@ func (t *RegistryTx) writePeriods(rows []registry.Row) error {
 		vals = append(vals, []any{orUnknown(prov[p.BHXHCode]), string(p.Scheme), Holder(p.BHXHCode, p.NationalID), p.EmployerCode, p.ValidFrom, civil.Open(p.ValidTo), p.Salary, t.source})
 	}
 	cols := []string{"province_code", "scheme", "holder", "employer_code", "valid_from", "valid_to", "salary", "source"}
-	return t.s.upsertMany(t.ctx, t.tx, "periods", cols, "province_code, scheme, holder, employer_code, valid_from",
+	return t.s.upsertMany(t.ctx, t.stmts, "periods", cols, "province_code, scheme, holder, employer_code, valid_from",
 		"valid_to = excluded.valid_to, salary = excluded.salary, source = excluded.source", vals)
 }
 
@@ -262,7 +294,7 @@ func (t *RegistryTx) writeDenominators(rows []registry.Row) error {
 		d := r.(registry.Denominator)
 		vals = append(vals, []any{d.UnitID, d.Year, d.Population, d.LabourForce, t.source})
 	}
-	return t.s.upsertMany(t.ctx, t.tx, "denominators", []string{"unit_id", "year", "population", "labour_force", "source"}, "unit_id, year",
+	return t.s.upsertMany(t.ctx, t.stmts, "denominators", []string{"unit_id", "year", "population", "labour_force", "source"}, "unit_id, year",
 		"population = excluded.population, labour_force = excluded.labour_force, source = excluded.source", vals)
 }
 
@@ -272,7 +304,7 @@ func (t *RegistryTx) writeTargets(rows []registry.Row) error {
 		x := r.(registry.Target)
 		vals = append(vals, []any{x.UnitID, string(x.Indicator), x.Deadline, x.Value, x.Document, t.source})
 	}
-	return t.s.upsertMany(t.ctx, t.tx, "targets", []string{"unit_id", "indicator", "deadline", "value", "document", "set_by"}, "unit_id, indicator, deadline",
+	return t.s.upsertMany(t.ctx, t.stmts, "targets", []string{"unit_id", "indicator", "deadline", "value", "document", "set_by"}, "unit_id, indicator, deadline",
 		"value = excluded.value, document = excluded.document, set_by = excluded.set_by", vals)
 }
 
