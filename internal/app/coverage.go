@@ -109,7 +109,7 @@ func (a *App) Coverage(ctx context.Context, sc *auth.Scope, q CoverageQuery) (*C
 
 // measure counts the covered persons of units on d, with their denominators and rates.
 func (a *App) measure(ctx context.Context, e *engine, atlas *geo.Atlas, units []*geo.Unit, s coverage.Scheme, d civil.Date) ([]CoverageResult, error) {
-	counts := e.countsOn(atlas, s, d)
+	counts := e.memoised(memoKey{s.String(), d}, func() map[int64]int64 { return e.countsOn(atlas, s, d) })
 	res := make([]CoverageResult, len(units))
 	for i, x := range units {
 		res[i] = CoverageResult{UnitCode: x.Code, Name: x.NameOn(d).FullName, Level: x.Level, Date: d, Scheme: s.String(),
@@ -219,8 +219,9 @@ func (a *App) fillDenominators(ctx context.Context, e *engine, atlas *geo.Atlas,
 	}
 	var all, working map[int64]int64
 	for _, u := range units {
-		if _, ok := stats[u.ID]; !ok && all == nil {
-			all, working = e.residentsOn(atlas, d)
+		if _, ok := stats[u.ID]; !ok {
+			all, working = e.residentsMemo(atlas, d)
+			break
 		}
 	}
 	for i, u := range units {

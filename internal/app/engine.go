@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/phusong/phusong/internal/civil"
@@ -26,7 +27,56 @@ type engine struct {
 	unplaced   int64            // cards and periods whose holder is not in the registry
 	births     [][]civil.Date   // per commune position: residents' birth dates, sorted
 	vbirths    [][]civil.Date   // per village position
-	BuiltIn    time.Duration
+
+	BuiltIn time.Duration
+
+	memoMu sync.Mutex
+	memo   map[memoKey]map[int64]int64 // counts per unit on a date, until the index changes
+}
+
+type memoKey struct {
+	what string // a scheme, or "residents"/"working"
+	date civil.Date
+}
+
+// memoised returns the per-unit counts computed by fn for a key, computing them once
+// until the index changes (forget).
+func (e *engine) memoised(k memoKey, fn func() map[int64]int64) map[int64]int64 {
+	e.memoMu.Lock()
+	defer e.memoMu.Unlock()
+	if m, ok := e.memo[k]; ok {
+		return m
+	}
+	if e.memo == nil || len(e.memo) > 256 {
+		e.memo = map[memoKey]map[int64]int64{}
+	}
+	m := fn()
+	e.memo[k] = m
+	return m
+}
+
+func (e *engine) forget() {
+	e.memoMu.Lock()
+	e.memo = nil
+	e.memoMu.Unlock()
+}
+
+// residentsMemo is residentsOn, memoised: all residents and those of working age.
+func (e *engine) residentsMemo(atlas *geo.Atlas, d civil.Date) (all, working map[int64]int64) {
+	var w map[int64]int64
+	all = e.memoised(memoKey{"residents", d}, func() map[int64]int64 {
+		a, wk := e.residentsOn(atlas, d)
+		w = wk
+		return a
+	})
+	working = e.memoised(memoKey{"working", d}, func() map[int64]int64 {
+		if w != nil {
+			return w
+		}
+		_, wk := e.residentsOn(atlas, d)
+		return wk
+	})
+	return all, working
 }
 
 // Coverage engine access: rebuilt when the registry changed in another process;
@@ -194,18 +244,52 @@ func (a *App) refresh(ctx context.Context, before string, holders map[string]boo
 	if err != nil {
 		return err
 	}
-	list := make([]string, 0, len(holders))
-	for h := range holders {
-		list = append(list, h)
-	}
-	for start := 0; start < len(list); start += holderBatch {
-		if err := e.refreshBatch(ctx, a.Store, list[start:min(start+holderBatch, len(list))]); err != nil {
-			a.eng = nil // rebuilt on the next query
-			return err
+	// Holders the index knows whose own record did not change need only their cards
+	// and periods read again; the others (new persons, changed records) are read whole.
+	var known, whole []string
+	for h, own := range holders {
+		if _, ok := e.personOf[h]; ok && !own {
+			known = append(known, h)
+		} else {
+			whole = append(whole, h)
 		}
 	}
+	for _, part := range []struct {
+		list []string
+		fn   func(context.Context, *store.Store, []string) error
+	}{{known, e.refreshIntervals}, {whole, e.refreshBatch}} {
+		for start := 0; start < len(part.list); start += holderBatch {
+			if err := part.fn(ctx, a.Store, part.list[start:min(start+holderBatch, len(part.list))]); err != nil {
+				a.eng = nil // rebuilt on the next query
+				return err
+			}
+		}
+	}
+	e.forget()
 	e.ver = after
 	return nil
+}
+
+// refreshIntervals replaces the cards and periods of persons the index knows, read
+// again from the store (one indexed look-up per batch).
+func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders []string) error {
+	byPos := map[int32]*coverage.Person{}
+	for _, h := range holders {
+		byPos[e.personOf[h]] = &coverage.Person{}
+	}
+	if err := st.EachInterval(ctx, holders, func(x store.IntervalRow) error {
+		if p, ok := byPos[e.personOf[x.Holder]]; ok {
+			addInterval(p, x)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	changes := make([]coverage.Change, 0, 3*len(byPos))
+	for pos, p := range byPos {
+		changes = append(changes, coverage.Replace(pos, coverage.BHYT, p.BHYT), coverage.Replace(pos, coverage.BHXH, p.BHXH), coverage.Replace(pos, coverage.BHTN, p.BHTN))
+	}
+	return e.idx.Apply(changes)
 }
 
 func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []string) error {

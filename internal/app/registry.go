@@ -108,10 +108,12 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	if err != nil {
 		return nil, err
 	}
-	holders := map[string]bool{}
+	holders := map[string]bool{} // true: the person's own record changed too
 	err = registry.Read(kind, file, r, units, func(row registry.Row) error {
+		_, person := row.(registry.Person)
+		_, resident := row.(registry.Resident)
 		for _, h := range holdersOf(row) {
-			holders[h] = true
+			holders[h] = holders[h] || person || resident
 		}
 		return tx.Add(row)
 	})

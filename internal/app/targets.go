@@ -91,13 +91,13 @@ func (a *App) progressOf(ctx context.Context, atlas *geo.Atlas, units []*geo.Uni
 	if err != nil {
 		return nil, err
 	}
+	actuals, err := a.actuals(ctx, e, atlas, units, d)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]targets.UnitProgress, len(units))
 	for i, u := range units {
-		actuals, err := a.actuals(ctx, e, atlas, u, d)
-		if err != nil {
-			return nil, err
-		}
-		if out[i], err = targets.UnitProgressOn(u.Code, d, byUnit[u.ID], actuals, targets.Options{}); err != nil {
+		if out[i], err = targets.UnitProgressOn(u.Code, d, byUnit[u.ID], actuals[i], targets.Options{}); err != nil {
 			return nil, err
 		}
 	}
@@ -112,33 +112,36 @@ func targetOf(atlas *geo.Atlas, r store.TargetRow) targets.Target {
 	return targets.Target{UnitCode: code, UnitID: r.UnitID, Indicator: targets.Indicator(r.Indicator), Deadline: r.Deadline, Value: targets.Decimal(r.Value), Document: r.Document}
 }
 
-// actuals measures every indicator of a unit on d: the covered count from the
-// coverage engine, the denominator as `coverage` takes it, and six month-ends of
-// history for the trend (units the engine indexes directly: communes, villages and
-// provinces).
-func (a *App) actuals(ctx context.Context, e *engine, atlas *geo.Atlas, u *geo.Unit, d civil.Date) ([]targets.Actual, error) {
-	var out []targets.Actual
+// actuals measures every indicator of each unit on d: the covered count from the
+// coverage engine, the denominator as `coverage` takes it (one pass per scheme for
+// all the units), and six month-ends of history for the trend (units the engine
+// indexes directly: communes, villages and provinces). An indicator without a
+// denominator is left out: there is no rate to compare.
+func (a *App) actuals(ctx context.Context, e *engine, atlas *geo.Atlas, units []*geo.Unit, d civil.Date) ([][]targets.Actual, error) {
+	out := make([][]targets.Actual, len(units))
 	for _, ind := range targets.Indicators {
-		rs, err := a.measure(ctx, e, atlas, []*geo.Unit{u}, indicatorScheme[ind], d)
+		rs, err := a.measure(ctx, e, atlas, units, indicatorScheme[ind], d)
 		if err != nil {
 			return nil, err
 		}
-		r := rs[0]
-		act := targets.Actual{Indicator: ind, Covered: r.Covered, Denominator: r.Denominator, Source: targets.DenominatorSource(r.DenominatorSource)}
-		area, ok := e.area(u)
-		if ind == targets.VoluntaryBHXHCount {
-			act.Covered = 0
-			if ok {
-				act.Covered = e.voluntary(area, d)
+		for i, u := range units {
+			r := rs[i]
+			act := targets.Actual{Indicator: ind, Covered: r.Covered, Denominator: r.Denominator, Source: targets.DenominatorSource(r.DenominatorSource)}
+			area, ok := e.area(u)
+			if ind == targets.VoluntaryBHXHCount {
+				act.Covered = 0
+				if ok {
+					act.Covered = e.voluntary(area, d)
+				}
 			}
+			if ind.IsPercent() && act.Denominator == 0 {
+				continue
+			}
+			if ok {
+				act.Series = e.series(area, ind, d)
+			}
+			out[i] = append(out[i], act)
 		}
-		if ind.IsPercent() && act.Denominator == 0 {
-			continue // no rate without a denominator: the coverage figures say so
-		}
-		if ok {
-			act.Series = e.series(area, ind, d)
-		}
-		out = append(out, act)
 	}
 	return out, nil
 }

@@ -30,23 +30,12 @@ type IntervalRow struct {
 	PayerGroup string
 }
 
-// EachPerson streams the registry's persons; keys, if not nil, limits it to those
-// person keys or BHXH codes.
+// EachPerson streams the registry's persons; holders, if not nil, limits it to the
+// persons with those BHXH codes or person keys (two indexed look-ups, not one
+// scan).
 func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(PersonRow) error) error {
-	q := "SELECT person_key, national_id, bhxh_code, commune_id, COALESCE(village_id, 0), sex, birth_date, resident FROM persons"
-	args := []any{}
-	if holders != nil {
-		if len(holders) == 0 {
-			return nil
-		}
-		in := placeholders(len(holders))
-		q += " WHERE bhxh_code IN (" + in + ") OR person_key IN (" + in + ")"
-		for _, h := range holders {
-			args = append(args, h)
-		}
-		args = append(args, args...)
-	}
-	return s.each(ctx, s.db, q, func(r *sql.Rows) error {
+	cols := "SELECT person_key, national_id, bhxh_code, commune_id, COALESCE(village_id, 0), sex, birth_date, resident FROM persons"
+	scan := func(r *sql.Rows) error {
 		var p PersonRow
 		var resident int
 		if err := r.Scan(&p.Key, &p.NationalID, &p.BHXHCode, &p.CommuneID, &p.VillageID, &p.Sex, &p.Birth, &resident); err != nil {
@@ -54,7 +43,19 @@ func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(Person
 		}
 		p.Resident = resident != 0
 		return fn(p)
-	}, args...)
+	}
+	if holders == nil {
+		return s.each(ctx, s.db, cols, scan)
+	}
+	if len(holders) == 0 {
+		return nil
+	}
+	args := make([]any, len(holders))
+	for i, h := range holders {
+		args[i] = h
+	}
+	in := placeholders(len(holders))
+	return s.each(ctx, s.db, cols+" WHERE bhxh_code IN ("+in+") UNION "+cols+" WHERE person_key IN ("+in+")", scan, append(args, args...)...)
 }
 
 // EachInterval streams every card and period, or those of some holders.
