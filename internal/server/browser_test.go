@@ -53,8 +53,8 @@ func browserContext(t *testing.T) context.Context {
 }
 
 // TestBrowserLoginBrowseSwitchDate logs in, walks from the provinces to a ward of
-// Đà Lạt, and switches the date to the eve of the reorganisation, where the ward
-// was five old wards.
+// Đà Lạt (seeing the province's dashboard and map on the way), and switches the date
+// to the eve of the reorganisation, where the ward was five old wards.
 func TestBrowserLoginBrowseSwitchDate(t *testing.T) {
 	ctx := browserContext(t)
 	f := newFixture(t, testutil.NewStore(t, store.SQLite))
@@ -68,6 +68,8 @@ func TestBrowserLoginBrowseSwitchDate(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("units")),
 		chromedp.Click(link("Tỉnh Lâm Đồng")),
 		chromedp.WaitVisible(chromedp.ID("children")),
+		chromedp.WaitVisible(chromedp.ID("map")),       // the choropleth of the 124 communes
+		chromedp.WaitVisible(chromedp.ID("kpi-bhyt")), // the dashboard's headline
 		chromedp.Click(link("Phường Xuân Hương - Đà Lạt")),
 		chromedp.WaitVisible(chromedp.ID("predecessors")),
 	)
