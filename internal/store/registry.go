@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/registry"
 )
 
@@ -22,8 +21,10 @@ func (s *Store) RegistryVersion(ctx context.Context) (string, error) {
 // batches; Commit makes all of them visible, Rollback none.
 type RegistryTx struct {
 	s      *Store
+	conn   *sql.Conn
 	tx     *sql.Tx
 	stmts  *stmtCache
+	staged map[string]bool // PostgreSQL staging tables created in this transaction
 	ctx    context.Context
 	source string
 	buf    map[string][]registry.Row
@@ -31,12 +32,19 @@ type RegistryTx struct {
 }
 
 // BeginRegistry starts an import transaction; source names the file for the record.
+// It holds one connection for the whole import, so that on PostgreSQL large batches
+// go in with COPY inside the same transaction.
 func (s *Store) BeginRegistry(ctx context.Context, source string) (*RegistryTx, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &RegistryTx{s: s, tx: tx, stmts: &stmtCache{Tx: tx, m: map[string]*sql.Stmt{}}, ctx: ctx, source: source,
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return &RegistryTx{s: s, conn: conn, tx: tx, stmts: &stmtCache{Tx: tx, m: map[string]*sql.Stmt{}}, ctx: ctx, source: source,
 		buf: map[string][]registry.Row{}, counts: map[string]int{}}, nil
 }
 
@@ -87,6 +95,7 @@ func (t *RegistryTx) Commit() error {
 		}
 	}
 	t.stmts.close()
+	defer t.conn.Close()
 	if err := t.s.bumpVersion(t.ctx, t.tx, registryVersionKey); err != nil {
 		_ = t.tx.Rollback()
 		return err
@@ -97,6 +106,7 @@ func (t *RegistryTx) Commit() error {
 // Rollback discards the import.
 func (t *RegistryTx) Rollback() error {
 	t.stmts.close()
+	defer t.conn.Close()
 	return t.tx.Rollback()
 }
 
@@ -193,7 +203,7 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	} else {
 		update += ", national_id = excluded.national_id, bhxh_code = excluded.bhxh_code, birth_precision = excluded.birth_precision, insured = 1"
 	}
-	return t.s.upsertMany(t.ctx, t.stmts, "persons", cols, "province_code, person_key", update, vals)
+	return t.upsert("persons", cols, "province_code, person_key", update, vals)
 }
 
 // holderProvinces finds the residence province of the holders of some BHXH codes.
@@ -233,11 +243,11 @@ func (t *RegistryTx) writeCards(rows []registry.Row) error {
 		if p == "" {
 			p = orUnknown(c.IssuingProvince)
 		}
-		vals = append(vals, []any{p, c.CardNo, c.BHXHCode, c.NationalID, c.GroupCode, string(c.PayerGroup), c.BenefitLevel, c.ValidFrom, civil.Open(c.ValidTo), c.IssuingProvince, c.InitialFacility, t.source})
+		vals = append(vals, []any{p, c.CardNo, c.BHXHCode, c.NationalID, c.GroupCode, string(c.PayerGroup), c.BenefitLevel, c.ValidFrom, nullDate(c.ValidTo), c.IssuingProvince, c.InitialFacility, t.source})
 	}
 	cols := []string{"province_code", "card_no", "bhxh_code", "national_id", "group_code", "payer_group", "benefit_level", "valid_from", "valid_to", "issuing_province", "initial_facility", "source"}
 	update := "bhxh_code = excluded.bhxh_code, group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
-	return t.s.upsertMany(t.ctx, t.stmts, "bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
+	return t.upsert("bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
 }
 
 func orUnknown(p string) string {
@@ -267,10 +277,10 @@ func (t *RegistryTx) writePeriods(rows []registry.Row) error {
 	var vals [][]any
 	for _, r := range rows {
 		p := r.(registry.Period)
-		vals = append(vals, []any{orUnknown(prov[p.BHXHCode]), string(p.Scheme), Holder(p.BHXHCode, p.NationalID), p.EmployerCode, p.ValidFrom, civil.Open(p.ValidTo), p.Salary, t.source})
+		vals = append(vals, []any{orUnknown(prov[p.BHXHCode]), string(p.Scheme), Holder(p.BHXHCode, p.NationalID), p.EmployerCode, p.ValidFrom, nullDate(p.ValidTo), p.Salary, t.source})
 	}
 	cols := []string{"province_code", "scheme", "holder", "employer_code", "valid_from", "valid_to", "salary", "source"}
-	return t.s.upsertMany(t.ctx, t.stmts, "periods", cols, "province_code, scheme, holder, employer_code, valid_from",
+	return t.upsert("periods", cols, "province_code, scheme, holder, employer_code, valid_from",
 		"valid_to = excluded.valid_to, salary = excluded.salary, source = excluded.source", vals)
 }
 
@@ -294,7 +304,7 @@ func (t *RegistryTx) writeDenominators(rows []registry.Row) error {
 		d := r.(registry.Denominator)
 		vals = append(vals, []any{d.UnitID, d.Year, d.Population, d.LabourForce, t.source})
 	}
-	return t.s.upsertMany(t.ctx, t.stmts, "denominators", []string{"unit_id", "year", "population", "labour_force", "source"}, "unit_id, year",
+	return t.upsert("denominators", []string{"unit_id", "year", "population", "labour_force", "source"}, "unit_id, year",
 		"population = excluded.population, labour_force = excluded.labour_force, source = excluded.source", vals)
 }
 
@@ -304,7 +314,7 @@ func (t *RegistryTx) writeTargets(rows []registry.Row) error {
 		x := r.(registry.Target)
 		vals = append(vals, []any{x.UnitID, string(x.Indicator), x.Deadline, x.Value, x.Document, t.source})
 	}
-	return t.s.upsertMany(t.ctx, t.stmts, "targets", []string{"unit_id", "indicator", "deadline", "value", "document", "set_by"}, "unit_id, indicator, deadline",
+	return t.upsert("targets", []string{"unit_id", "indicator", "deadline", "value", "document", "set_by"}, "unit_id, indicator, deadline",
 		"value = excluded.value, document = excluded.document, set_by = excluded.set_by", vals)
 }
 

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/phusong/phusong/internal/civil"
+)
+
+// nullDate is NULL for an open end, else the date.
+func nullDate(d civil.Date) any {
+	if d.IsOpen() {
+		return nil
+	}
+	return d
+}
+
+// copyThreshold is the batch size from which PostgreSQL batches go through COPY into
+// a temporary table and one INSERT … SELECT … ON CONFLICT, rather than a multi-row
+// INSERT: the parse of a statement with thousands of parameters is the cost COPY saves.
+const copyThreshold = 200
+
+// upsert writes a batch: on PostgreSQL through COPY when it is large, else with a
+// prepared multi-row INSERT … ON CONFLICT.
+func (t *RegistryTx) upsert(table string, cols []string, conflict, update string, rows [][]any) error {
+	if t.s.dialect != Postgres || len(rows) < copyThreshold {
+		return t.s.upsertMany(t.ctx, t.stmts, table, cols, conflict, update, rows)
+	}
+	tmp := "import_" + table
+	if !t.staged[tmp] {
+		// The staging table lives as long as the transaction.
+		if _, err := t.tx.ExecContext(t.ctx, fmt.Sprintf("CREATE TEMP TABLE %s (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", tmp, table)); err != nil {
+			return err
+		}
+		if t.staged == nil {
+			t.staged = map[string]bool{}
+		}
+		t.staged[tmp] = true
+	} else if _, err := t.tx.ExecContext(t.ctx, "TRUNCATE "+tmp); err != nil {
+		return err
+	}
+	if err := t.copyRows(tmp, cols, rows); err != nil {
+		return err
+	}
+	list := strings.Join(cols, ", ")
+	_, err := t.tx.ExecContext(t.ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s ON CONFLICT (%s) DO UPDATE SET %s", table, list, list, tmp, conflict, update))
+	if err != nil {
+		return fmt.Errorf("upsert %s: %w", table, err)
+	}
+	return nil
+}
+
+// copyRows streams rows into a table with COPY on the transaction's connection.
+func (t *RegistryTx) copyRows(table string, cols []string, rows [][]any) error {
+	for _, r := range rows {
+		for i, v := range r {
+			switch x := v.(type) {
+			case civil.Date:
+				r[i] = x.Time()
+			case driver.Valuer:
+				if r[i], _ = x.Value(); r[i] == nil {
+					r[i] = nil
+				}
+			}
+		}
+	}
+	return t.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy: not a pgx connection")
+		}
+		_, err := c.Conn().CopyFrom(context.WithoutCancel(t.ctx), pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+}
