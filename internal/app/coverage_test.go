@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -165,4 +166,33 @@ func TestBulkImportSameOnBothStores(t *testing.T) {
 	if pg, ok := results["postgres"]; ok && !slices.Equal(pg, results["sqlite"]) {
 		t.Errorf("SQLite and PostgreSQL disagree:\n%v\n%v", results["sqlite"][:6], pg[:6])
 	}
+}
+
+// TestMovedPersonsLeaveTheirOldProvince re-imports 250 persons (a COPY-sized batch on
+// PostgreSQL) with a residence in another province: each stays one person, filed
+// under the new province.
+func TestMovedPersonsLeaveTheirOldProvince(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		a := New(s, nil)
+		ctx := context.Background()
+		file := func(commune string) string {
+			var b strings.Builder
+			b.WriteString("national_id,bhxh_code,full_name,birth_date,sex,commune_code,village_code,household_id\n")
+			for i := 0; i < 250; i++ {
+				given := string(rune('A'+i/26)) + string(rune('a'+i%26)) // names carry no digits
+				fmt.Fprintf(&b, "068085%06d,68%08d,Nguyễn Văn %s,1985-01-01,M,%s,,\n", i, i, given, commune)
+			}
+			return b.String()
+		}
+		for _, commune := range []string{"24781", "00004"} {
+			if _, err := a.ImportRegistry(ctx, System, "persons", "persons.csv", strings.NewReader(file(commune)), civil.MustParse("2026-01-01"), false, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var total, inHanoi int
+		s.DB().QueryRow("SELECT COUNT(*), SUM(CASE WHEN province_code = '01' THEN 1 ELSE 0 END) FROM persons").Scan(&total, &inHanoi)
+		if total != 250 || inHanoi != 250 {
+			t.Errorf("%d persons, %d in Hà Nội; want 250 and 250", total, inHanoi)
+		}
+	})
 }

@@ -68,7 +68,7 @@ func TestBrowserLoginBrowseSwitchDate(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("units")),
 		chromedp.Click(link("Tỉnh Lâm Đồng")),
 		chromedp.WaitVisible(chromedp.ID("children")),
-		chromedp.WaitVisible(chromedp.ID("map")),       // the choropleth of the 124 communes
+		chromedp.WaitVisible(chromedp.ID("map")),      // the choropleth of the 124 communes
 		chromedp.WaitVisible(chromedp.ID("kpi-bhyt")), // the dashboard's headline
 		chromedp.Click(link("Phường Xuân Hương - Đà Lạt")),
 		chromedp.WaitVisible(chromedp.ID("predecessors")),

@@ -28,7 +28,18 @@ const copyThreshold = 200
 // upsert writes a batch: on PostgreSQL through COPY when it is large, else with a
 // prepared multi-row INSERT … ON CONFLICT.
 func (t *RegistryTx) upsert(table string, cols []string, conflict, update string, rows [][]any) error {
-	if t.s.dialect != Postgres || len(rows) < copyThreshold {
+	return t.upsertStaged(table, cols, conflict, update, rows, "")
+}
+
+// bulk reports whether a batch goes through COPY.
+func (t *RegistryTx) bulk(rows [][]any) bool {
+	return t.s.dialect == Postgres && len(rows) >= copyThreshold
+}
+
+// upsertStaged is upsert; on the COPY path, staged (if any) runs between the COPY
+// and the INSERT, with the batch in the staging table import_TABLE.
+func (t *RegistryTx) upsertStaged(table string, cols []string, conflict, update string, rows [][]any, staged string) error {
+	if !t.bulk(rows) {
 		return t.s.upsertMany(t.ctx, t.stmts, table, cols, conflict, update, rows)
 	}
 	tmp := "import_" + table
@@ -46,6 +57,11 @@ func (t *RegistryTx) upsert(table string, cols []string, conflict, update string
 	}
 	if err := t.copyRows(tmp, cols, rows); err != nil {
 		return err
+	}
+	if staged != "" {
+		if _, err := t.tx.ExecContext(t.ctx, staged); err != nil {
+			return err
+		}
 	}
 	list := strings.Join(cols, ", ")
 	_, err := t.tx.ExecContext(t.ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s ON CONFLICT (%s) DO UPDATE SET %s", table, list, list, tmp, conflict, update))

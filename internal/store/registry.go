@@ -192,9 +192,12 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 		moved = append(moved, v[1].(string)+"|"+v[0].(string))
 	}
 	// A person who moved province leaves the old province's partition.
-	in := placeholders(len(keys))
-	if _, err := t.stmts.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE person_key IN ("+in+") AND (person_key || '|' || province_code) NOT IN ("+in+")"), append(keys, moved...)...); err != nil {
-		return err
+	const movedStaged = "DELETE FROM persons p USING import_persons s WHERE p.person_key = s.person_key AND p.province_code <> s.province_code"
+	if !t.bulk(vals) {
+		in := placeholders(len(keys))
+		if _, err := t.stmts.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE person_key IN ("+in+") AND (person_key || '|' || province_code) NOT IN ("+in+")"), append(keys, moved...)...); err != nil {
+			return err
+		}
 	}
 	cols := []string{"province_code", "person_key", "national_id", "bhxh_code", "full_name", "birth_date", "birth_precision", "sex", "commune_id", "village_id", "household_id", "resident", "insured", "source"}
 	update := "full_name = excluded.full_name, birth_date = excluded.birth_date, sex = excluded.sex, commune_id = excluded.commune_id, village_id = excluded.village_id, household_id = excluded.household_id, source = excluded.source"
@@ -203,7 +206,7 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	} else {
 		update += ", national_id = excluded.national_id, bhxh_code = excluded.bhxh_code, birth_precision = excluded.birth_precision, insured = 1"
 	}
-	return t.upsert("persons", cols, "province_code, person_key", update, vals)
+	return t.upsertStaged("persons", cols, "province_code, person_key", update, vals, movedStaged)
 }
 
 // holderProvinces finds the residence province of the holders of some BHXH codes.
