@@ -52,7 +52,7 @@ func (t *RegistryTx) upsertStaged(table string, cols []string, conflict, update 
 			t.staged = map[string]bool{}
 		}
 		t.staged[tmp] = true
-	} else if _, err := t.tx.ExecContext(t.ctx, "TRUNCATE "+tmp); err != nil {
+	} else if _, err := t.tx.ExecContext(t.ctx, "DELETE FROM "+tmp); err != nil { // cheaper than TRUNCATE for one batch
 		return err
 	}
 	if err := t.copyRows(tmp, cols, rows); err != nil {

@@ -48,14 +48,23 @@ func (s *Store) BeginRegistry(ctx context.Context, source string) (*RegistryTx, 
 		buf: map[string][]registry.Row{}, counts: map[string]int{}}, nil
 }
 
-const registryBatch = 1000
+// Batch sizes: SQLite binds every value as a parameter (at most 32,766 a
+// statement); PostgreSQL takes large batches through COPY.
+const (
+	registryBatch   = 1000
+	registryBatchPG = 20000
+)
 
 // Add buffers a row and writes a batch when it is full.
 func (t *RegistryTx) Add(r registry.Row) error {
 	k := RowKind(r)
 	t.buf[k] = append(t.buf[k], r)
 	t.counts[k]++
-	if len(t.buf[k]) >= registryBatch {
+	batch := registryBatch
+	if t.s.dialect == Postgres {
+		batch = registryBatchPG
+	}
+	if len(t.buf[k]) >= batch {
 		return t.flush(k)
 	}
 	return nil
@@ -231,11 +240,7 @@ func (t *RegistryTx) holderProvinces(codes []string) (map[string]string, error) 
 }
 
 func (t *RegistryTx) writeCards(rows []registry.Row) error {
-	var codes []string
-	for _, r := range rows {
-		codes = append(codes, r.(registry.Card).BHXHCode)
-	}
-	prov, err := t.holderProvinces(codes)
+	prov, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Card).BHXHCode })
 	if err != nil {
 		return err
 	}
@@ -250,7 +255,22 @@ func (t *RegistryTx) writeCards(rows []registry.Row) error {
 	}
 	cols := []string{"province_code", "card_no", "bhxh_code", "national_id", "group_code", "payer_group", "benefit_level", "valid_from", "valid_to", "issuing_province", "initial_facility", "source"}
 	update := "bhxh_code = excluded.bhxh_code, group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
-	return t.upsert("bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
+	// On the COPY path the holder's province is set in the staging table by a join.
+	const staged = "UPDATE import_bhyt_cards s SET province_code = p.province_code FROM persons p WHERE p.bhxh_code = s.bhxh_code AND s.bhxh_code <> ''"
+	return t.upsertStaged("bhyt_cards", cols, "province_code, card_no, valid_from", update, vals, staged)
+}
+
+// holderProvincesOf finds the holders' provinces of a batch (small batches only:
+// large PostgreSQL batches are joined in the staging table instead).
+func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.Row) string) (map[string]string, error) {
+	if t.s.dialect == Postgres && len(rows) >= copyThreshold {
+		return map[string]string{}, nil
+	}
+	codes := make([]string, 0, len(rows))
+	for _, r := range rows {
+		codes = append(codes, code(r))
+	}
+	return t.holderProvinces(codes)
 }
 
 func orUnknown(p string) string {
@@ -269,11 +289,7 @@ func Holder(bhxhCode, nationalID string) string {
 }
 
 func (t *RegistryTx) writePeriods(rows []registry.Row) error {
-	var codes []string
-	for _, r := range rows {
-		codes = append(codes, r.(registry.Period).BHXHCode)
-	}
-	prov, err := t.holderProvinces(codes)
+	prov, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Period).BHXHCode })
 	if err != nil {
 		return err
 	}
@@ -283,8 +299,9 @@ func (t *RegistryTx) writePeriods(rows []registry.Row) error {
 		vals = append(vals, []any{orUnknown(prov[p.BHXHCode]), string(p.Scheme), Holder(p.BHXHCode, p.NationalID), p.EmployerCode, p.ValidFrom, nullDate(p.ValidTo), p.Salary, t.source})
 	}
 	cols := []string{"province_code", "scheme", "holder", "employer_code", "valid_from", "valid_to", "salary", "source"}
-	return t.upsert("periods", cols, "province_code, scheme, holder, employer_code, valid_from",
-		"valid_to = excluded.valid_to, salary = excluded.salary, source = excluded.source", vals)
+	const staged = "UPDATE import_periods s SET province_code = p.province_code FROM persons p WHERE p.bhxh_code = s.holder AND p.bhxh_code <> ''"
+	return t.upsertStaged("periods", cols, "province_code, scheme, holder, employer_code, valid_from",
+		"valid_to = excluded.valid_to, salary = excluded.salary, source = excluded.source", vals, staged)
 }
 
 // writeStops ends the open periods a decrease list names, the day before its date.
