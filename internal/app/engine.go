@@ -277,6 +277,8 @@ func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders 
 	for _, h := range holders {
 		byPos[e.personOf[h]] = &coverage.Person{}
 	}
+	// All provinces: a card may be filed under another province than the holder's
+	// (issued before the holder was in the registry, or before a move).
 	if err := st.EachInterval(ctx, holders, func(x store.IntervalRow) error {
 		if p, ok := byPos[e.personOf[x.Holder]]; ok {
 			addInterval(p, x)
@@ -422,4 +424,30 @@ func (a *App) WarmCoverage(ctx context.Context) (persons int, took time.Duration
 		return 0, 0, err
 	}
 	return e.idx.Persons(), e.BuiltIn, nil
+}
+
+// provinceOf answers "in which province does the holder of this BHXH code live" from
+// the coverage index, when the index is current (registry version ver); nil
+// otherwise, and the store looks it up.
+func (a *App) provinceOf(ver string) func(string) (string, bool) {
+	a.engMu.Lock()
+	e := a.eng
+	a.engMu.Unlock()
+	if e == nil || e.ver != ver {
+		return nil
+	}
+	return e.provinceOfHolder
+}
+
+func (e *engine) provinceOfHolder(holder string) (string, bool) {
+	pos, ok := e.personOf[holder]
+	if !ok {
+		return "", false
+	}
+	u := e.atlas.Unit(e.communeIDs[e.idx.Residence(pos).Commune])
+	p := e.atlas.ProvinceOf(u.ID, u.LastDay())
+	if p == nil {
+		return "", false
+	}
+	return p.Code, true
 }

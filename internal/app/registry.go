@@ -108,6 +108,7 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	if err != nil {
 		return nil, err
 	}
+	tx.ProvinceOf = a.provinceOf(before)
 	holders := map[string]bool{} // true: the person's own record changed too
 	err = registry.Read(kind, file, r, units, func(row registry.Row) error {
 		_, person := row.(registry.Person)

@@ -25,10 +25,15 @@ type RegistryTx struct {
 	tx     *sql.Tx
 	stmts  *stmtCache
 	staged map[string]bool // PostgreSQL staging tables created in this transaction
-	ctx    context.Context
-	source string
-	buf    map[string][]registry.Row
-	counts map[string]int
+
+	// ProvinceOf, when set, gives the residence province of a BHXH code from memory
+	// (the coverage index knows it), sparing the database a look-up across every
+	// province partition.
+	ProvinceOf func(bhxhCode string) (string, bool)
+	ctx        context.Context
+	source     string
+	buf        map[string][]registry.Row
+	counts     map[string]int
 }
 
 // BeginRegistry starts an import transaction; source names the file for the record.
@@ -240,7 +245,7 @@ func (t *RegistryTx) holderProvinces(codes []string) (map[string]string, error) 
 }
 
 func (t *RegistryTx) writeCards(rows []registry.Row) error {
-	prov, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Card).BHXHCode })
+	prov, known, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Card).BHXHCode })
 	if err != nil {
 		return err
 	}
@@ -256,21 +261,40 @@ func (t *RegistryTx) writeCards(rows []registry.Row) error {
 	cols := []string{"province_code", "card_no", "bhxh_code", "national_id", "group_code", "payer_group", "benefit_level", "valid_from", "valid_to", "issuing_province", "initial_facility", "source"}
 	update := "bhxh_code = excluded.bhxh_code, group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
 	// On the COPY path the holder's province is set in the staging table by a join.
-	const staged = "UPDATE import_bhyt_cards s SET province_code = p.province_code FROM persons p WHERE p.bhxh_code = s.bhxh_code AND s.bhxh_code <> ''"
+	staged := "UPDATE import_bhyt_cards s SET province_code = p.province_code FROM persons p WHERE p.bhxh_code = s.bhxh_code AND s.bhxh_code <> ''"
+	if known {
+		staged = ""
+	}
 	return t.upsertStaged("bhyt_cards", cols, "province_code, card_no, valid_from", update, vals, staged)
 }
 
 // holderProvincesOf finds the holders' provinces of a batch (small batches only:
 // large PostgreSQL batches are joined in the staging table instead).
-func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.Row) string) (map[string]string, error) {
+func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.Row) string) (map[string]string, bool, error) {
+	if t.ProvinceOf != nil {
+		out := map[string]string{}
+		all := true
+		for _, r := range rows {
+			c := code(r)
+			if p, ok := t.ProvinceOf(c); ok {
+				out[c] = p
+			} else {
+				all = false
+			}
+		}
+		if all || !t.bulk(make([][]any, len(rows))) {
+			return out, all, nil
+		}
+	}
 	if t.s.dialect == Postgres && len(rows) >= copyThreshold {
-		return map[string]string{}, nil
+		return map[string]string{}, false, nil
 	}
 	codes := make([]string, 0, len(rows))
 	for _, r := range rows {
 		codes = append(codes, code(r))
 	}
-	return t.holderProvinces(codes)
+	m, err := t.holderProvinces(codes)
+	return m, true, err
 }
 
 func orUnknown(p string) string {
@@ -289,7 +313,7 @@ func Holder(bhxhCode, nationalID string) string {
 }
 
 func (t *RegistryTx) writePeriods(rows []registry.Row) error {
-	prov, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Period).BHXHCode })
+	prov, known, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Period).BHXHCode })
 	if err != nil {
 		return err
 	}
@@ -299,7 +323,10 @@ func (t *RegistryTx) writePeriods(rows []registry.Row) error {
 		vals = append(vals, []any{orUnknown(prov[p.BHXHCode]), string(p.Scheme), Holder(p.BHXHCode, p.NationalID), p.EmployerCode, p.ValidFrom, nullDate(p.ValidTo), p.Salary, t.source})
 	}
 	cols := []string{"province_code", "scheme", "holder", "employer_code", "valid_from", "valid_to", "salary", "source"}
-	const staged = "UPDATE import_periods s SET province_code = p.province_code FROM persons p WHERE p.bhxh_code = s.holder AND p.bhxh_code <> ''"
+	staged := "UPDATE import_periods s SET province_code = p.province_code FROM persons p WHERE p.bhxh_code = s.holder AND p.bhxh_code <> ''"
+	if known {
+		staged = ""
+	}
 	return t.upsertStaged("periods", cols, "province_code, scheme, holder, employer_code, valid_from",
 		"valid_to = excluded.valid_to, salary = excluded.salary, source = excluded.source", vals, staged)
 }
