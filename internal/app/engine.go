@@ -254,15 +254,16 @@ func (a *App) refresh(ctx context.Context, before string, holders map[string]boo
 			whole = append(whole, h)
 		}
 	}
-	for _, part := range []struct {
-		list []string
-		fn   func(context.Context, *store.Store, []string) error
-	}{{known, e.refreshIntervals}, {whole, e.refreshBatch}} {
-		for start := 0; start < len(part.list); start += holderBatch {
-			if err := part.fn(ctx, a.Store, part.list[start:min(start+holderBatch, len(part.list))]); err != nil {
-				a.eng = nil // rebuilt on the next query
-				return err
-			}
+	if len(known) > 0 {
+		if err := e.refreshIntervals(ctx, a.Store, known); err != nil {
+			a.eng = nil // rebuilt on the next query
+			return err
+		}
+	}
+	for start := 0; start < len(whole); start += holderBatch {
+		if err := e.refreshBatch(ctx, a.Store, whole[start:min(start+holderBatch, len(whole))]); err != nil {
+			a.eng = nil
+			return err
 		}
 	}
 	e.forget()

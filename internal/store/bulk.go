@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"strings"
@@ -85,12 +86,18 @@ func (t *RegistryTx) copyRows(table string, cols []string, rows [][]any) error {
 			}
 		}
 	}
-	return t.conn.Raw(func(dc any) error {
+	return copyInto(t.ctx, t.conn, table, cols, rows)
+}
+
+// copyInto streams rows into a table with COPY on a connection (inside whatever
+// transaction that connection has open).
+func copyInto(ctx context.Context, conn *sql.Conn, table string, cols []string, rows [][]any) error {
+	return conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("copy: not a pgx connection")
 		}
-		_, err := c.Conn().CopyFrom(context.WithoutCancel(t.ctx), pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		_, err := c.Conn().CopyFrom(context.WithoutCancel(ctx), pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return err
 	})
 }

@@ -58,37 +58,92 @@ func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(Person
 	return s.each(ctx, s.db, cols+" WHERE bhxh_code IN ("+in+") UNION "+cols+" WHERE person_key IN ("+in+")", scan, append(args, args...)...)
 }
 
-// EachInterval streams every card and period, or those of some holders.
+// EachInterval streams every card and period, or those of some holders. A long list
+// of holders goes, on PostgreSQL, into a temporary table joined once (a list of
+// values would probe every province partition for every holder); elsewhere, in
+// batches of IN lists.
 func (s *Store) EachInterval(ctx context.Context, holders []string, fn func(IntervalRow) error) error {
 	cards := "SELECT bhxh_code, 'bhyt', valid_from, valid_to, issuing_province, payer_group FROM bhyt_cards"
 	periods := "SELECT holder, scheme, valid_from, valid_to, '', '' FROM periods"
-	var args []any
-	if holders != nil {
-		if len(holders) == 0 {
-			return nil
+	scan := func(r *sql.Rows) error {
+		var x IntervalRow
+		var to civil.NullDate
+		if err := r.Scan(&x.Holder, &x.Scheme, &x.From, &to, &x.Issuing, &x.PayerGroup); err != nil {
+			return err
 		}
-		in := placeholders(len(holders))
-		cards += " WHERE bhxh_code IN (" + in + ")"
-		periods += " WHERE holder IN (" + in + ")"
-		for _, h := range holders {
-			args = append(args, h)
-		}
+		x.To = to.Date
+		return fn(x)
 	}
-	for _, q := range []string{cards, periods} {
-		err := s.each(ctx, s.db, q, func(r *sql.Rows) error {
-			var x IntervalRow
-			var to civil.NullDate
-			if err := r.Scan(&x.Holder, &x.Scheme, &x.From, &to, &x.Issuing, &x.PayerGroup); err != nil {
+	switch {
+	case holders == nil:
+		for _, q := range []string{cards, periods} {
+			if err := s.each(ctx, s.db, q, scan); err != nil {
 				return err
 			}
-			x.To = to.Date
-			return fn(x)
-		}, args...)
-		if err != nil {
-			return err
+		}
+		return nil
+	case s.dialect == Postgres && len(holders) > holderJoinFrom:
+		return s.intervalsByJoin(ctx, holders, cards+" c JOIN refresh_holders r ON r.h = c.bhxh_code", periods+" p JOIN refresh_holders r ON r.h = p.holder", scan)
+	}
+	for start := 0; start < len(holders); start += holderBatch {
+		part := holders[start:min(start+holderBatch, len(holders))]
+		args := make([]any, len(part))
+		for i, h := range part {
+			args[i] = h
+		}
+		in := placeholders(len(part))
+		for _, q := range []string{cards + " WHERE bhxh_code IN (" + in + ")", periods + " WHERE holder IN (" + in + ")"} {
+			if err := s.each(ctx, s.db, q, scan, args...); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// holderBatch bounds an IN list (SQLite allows 32,766 parameters a statement);
+// from holderJoinFrom holders on, PostgreSQL joins a temporary table instead.
+const (
+	holderBatch    = 5000
+	holderJoinFrom = 2000
+)
+
+// intervalsByJoin copies the holders into a temporary table on one connection and
+// runs the two joins there.
+func (s *Store) intervalsByJoin(ctx context.Context, holders []string, cards, periods string, scan func(*sql.Rows) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: false})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE refresh_holders (h TEXT PRIMARY KEY) ON COMMIT DROP"); err != nil {
+		return err
+	}
+	rows := make([][]any, 0, len(holders))
+	seen := make(map[string]bool, len(holders))
+	for _, h := range holders {
+		if !seen[h] {
+			seen[h] = true
+			rows = append(rows, []any{h})
+		}
+	}
+	if err := copyInto(ctx, conn, "refresh_holders", []string{"h"}, rows); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "ANALYZE refresh_holders"); err != nil {
+		return err
+	}
+	for _, q := range []string{cards, periods} {
+		if err := s.each(ctx, tx, q, scan); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // Denominator is a unit's population and labour force in a year.
