@@ -207,3 +207,32 @@ func TestMovedPersonsLeaveTheirOldProvince(t *testing.T) {
 		}
 	})
 }
+
+// TestQueriesDuringRefresh runs coverage queries while imports refresh the index
+// (run with -race to check the locking).
+func TestQueriesDuringRefresh(t *testing.T) {
+	a := New(testutil.NewStore(t, store.SQLite), nil)
+	load(t, a, "villages", "persons", "residents", "bhyt_cards")
+	ctx := context.Background()
+	q := CoverageQuery{Code: "68", Date: civil.MustParse("2026-03-01"), ByChildren: true}
+	if _, err := a.Coverage(ctx, System, q); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	go func() {
+		defer close(done)
+		for i := 0; i < 20; i++ {
+			if _, err := a.Coverage(ctx, System, q); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for i := 0; i < 5; i++ {
+		person := fmt.Sprintf("national_id,bhxh_code,full_name,birth_date,sex,commune_code,village_code,household_id\n06819900%04d,68990%05d,Phạm Thị Giang,1999-09-09,F,24781,TDP02,HGD-0%d\n", i, i, i)
+		if _, err := a.ImportRegistry(ctx, System, "persons", "p.csv", strings.NewReader(person), civil.MustParse("2026-01-01"), false, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+}

@@ -30,6 +30,10 @@ type engine struct {
 
 	BuiltIn time.Duration
 
+	// mu guards personOf, births and vbirths once the engine is shared: a refresh
+	// adds persons while queries read (the index itself has its own lock).
+	mu sync.RWMutex
+
 	memoMu sync.Mutex
 	memo   map[memoKey]map[int64]int64 // counts per unit on a date, until the index changes
 }
@@ -247,6 +251,7 @@ func (a *App) refresh(ctx context.Context, before string, holders map[string]boo
 	// Holders the index knows whose own record did not change need only their cards
 	// and periods read again; the others (new persons, changed records) are read whole.
 	var known, whole []string
+	e.mu.RLock()
 	for h, own := range holders {
 		if _, ok := e.personOf[h]; ok && !own {
 			known = append(known, h)
@@ -254,6 +259,7 @@ func (a *App) refresh(ctx context.Context, before string, holders map[string]boo
 			whole = append(whole, h)
 		}
 	}
+	e.mu.RUnlock()
 	if len(known) > 0 {
 		if err := e.refreshIntervals(ctx, a.Store, known); err != nil {
 			a.eng = nil // rebuilt on the next query
@@ -274,15 +280,19 @@ func (a *App) refresh(ctx context.Context, before string, holders map[string]boo
 // refreshIntervals replaces the cards and periods of persons the index knows, read
 // again from the store (one indexed look-up per batch).
 func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders []string) error {
+	e.mu.RLock()
 	byPos := map[int32]*coverage.Person{}
+	posOf := make(map[string]int32, len(holders))
 	for _, h := range holders {
-		byPos[e.personOf[h]] = &coverage.Person{}
+		posOf[h] = e.personOf[h]
+		byPos[posOf[h]] = &coverage.Person{}
 	}
+	e.mu.RUnlock()
 	// All provinces: a card may be filed under another province than the holder's
 	// (issued before the holder was in the registry, or before a move).
 	if err := st.EachInterval(ctx, holders, func(x store.IntervalRow) error {
-		if p, ok := byPos[e.personOf[x.Holder]]; ok {
-			addInterval(p, x)
+		if pos, ok := posOf[x.Holder]; ok {
+			addInterval(byPos[pos], x)
 		}
 		return nil
 	}); err != nil {
@@ -323,16 +333,20 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 		if !ok {
 			continue
 		}
+		e.mu.RLock()
 		pos, known := e.personOf[p.Key]
+		e.mu.RUnlock()
 		if !known {
 			pos, err := e.idx.AddPerson(cp)
 			if err != nil {
 				return err
 			}
+			e.mu.Lock()
 			e.remember(p, pos)
 			if p.Resident {
 				e.insertResident(cp)
 			}
+			e.mu.Unlock()
 			continue
 		}
 		changes = append(changes, coverage.Replace(pos, coverage.BHYT, cp.BHYT), coverage.Replace(pos, coverage.BHXH, cp.BHXH), coverage.Replace(pos, coverage.BHTN, cp.BHTN))
@@ -388,6 +402,8 @@ func residents(births []civil.Date, d civil.Date) (all, working int64) {
 // residentsOn counts the registry's residents of every unit on d, on d's boundaries
 // (as countsOn does for covered persons).
 func (e *engine) residentsOn(atlas *geo.Atlas, d civil.Date) (all, working map[int64]int64) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	all, working = map[int64]int64{}, map[int64]int64{}
 	add := func(u *geo.Unit, n, w int64) {
 		for _, x := range append([]*geo.Unit{u}, atlas.Ancestors(u.ID, d)...) {
@@ -441,7 +457,9 @@ func (a *App) provinceOf(ver string) func(string) (string, bool) {
 }
 
 func (e *engine) provinceOfHolder(holder string) (string, bool) {
+	e.mu.RLock()
 	pos, ok := e.personOf[holder]
+	e.mu.RUnlock()
 	if !ok {
 		return "", false
 	}
