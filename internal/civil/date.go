@@ -64,7 +64,7 @@ func (d Date) Time() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
 // String is the ISO form YYYY-MM-DD.
 func (d Date) String() string {
-	y, m, day := d.ymd()
+	y, m, day := d.YMD()
 	if y < 0 || y > 9999 {
 		return d.Time().Format(layout)
 	}
@@ -100,13 +100,14 @@ func parseFast(s string) (Date, bool) {
 	y, ok1 := num(0, 4)
 	m, ok2 := num(5, 7)
 	d, ok3 := num(8, 10)
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m) {
 		return 0, false
 	}
-	return fromCivil(y, m, d), true
+	return FromYMD(y, m, d), true
 }
 
-func daysIn(y, m int) int {
+// DaysIn is the number of days of month m (1–12) of year y.
+func DaysIn(y, m int) int {
 	switch m {
 	case 2:
 		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
@@ -119,9 +120,10 @@ func daysIn(y, m int) int {
 	return 31
 }
 
-// fromCivil and ymd convert between a proleptic Gregorian date and days since
-// 1970-01-01 with integer arithmetic over 400-year eras.
-func fromCivil(y, m, d int) Date {
+// FromYMD and YMD convert between a proleptic Gregorian date and days since
+// 1970-01-01 with integer arithmetic over 400-year eras (no time.Time: imports and the
+// generator convert millions of dates). FromYMD does not check that the day exists.
+func FromYMD(y, m, d int) Date {
 	if m <= 2 {
 		y--
 	}
@@ -136,7 +138,8 @@ func fromCivil(y, m, d int) Date {
 	return Date(era*146097 + doe - 719468)
 }
 
-func (d Date) ymd() (y, m, day int) {
+// YMD is the date's year, month (1–12) and day.
+func (d Date) YMD() (y, m, day int) {
 	z := int(d) + 719468
 	era := z / 146097
 	if z < 0 && z%146097 != 0 {

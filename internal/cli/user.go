@@ -7,6 +7,7 @@ import (
 
 	"github.com/phusong/phusong/internal/app"
 	"github.com/phusong/phusong/internal/auth"
+	"github.com/phusong/phusong/internal/civil"
 )
 
 func init() {
@@ -62,28 +63,17 @@ func userGrant(e *env, args []string) error {
 	f := newFlags(e, "user grant", false, true)
 	role := f.String("role", "", "role: "+roleList())
 	unit := f.String("unit", "", "code of the unit the grant covers (with its subtree); empty = national")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	username, err := oneArg(pos, "tên đăng nhập / USERNAME")
-	if err != nil {
-		return err
-	}
-	d, err := f.day()
-	if err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if err := a.Grant(e.ctx, app.System, username, auth.Role(*role), *unit, d); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "đã cấp / granted %s %s %s\n", username, *role, *unit)
-	return nil
+	return f.run(e, args, func(a *app.App, d civil.Date, pos []string) error {
+		username, err := oneArg(pos, "tên đăng nhập / USERNAME")
+		if err != nil {
+			return err
+		}
+		if err := a.Grant(e.ctx, app.System, username, auth.Role(*role), *unit, d); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "đã cấp / granted %s %s %s\n", username, *role, *unit)
+		return nil
+	})
 }
 
 func roleList() string {
@@ -96,14 +86,10 @@ func roleList() string {
 
 func userList(e *env, args []string) error {
 	f := newFlags(e, "user list", true, false)
-	if _, err := f.parse(args); err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
-	if err != nil {
-		return err
-	}
-	defer done()
+	return f.run(e, args, func(a *app.App, _ civil.Date, _ []string) error { return listUsers(e, a, *f.format) })
+}
+
+func listUsers(e *env, a *app.App, format string) error {
 	users, err := a.Store.Users(e.ctx)
 	if err != nil {
 		return err
@@ -128,7 +114,7 @@ func userList(e *env, args []string) error {
 		js = append(js, row{u.Username, u.DisplayName, gs})
 	}
 	t.json = js
-	return write(e.stdout, *f.format, t)
+	return write(e.stdout, format, t)
 }
 
 func orNational(code string) string {

@@ -431,8 +431,8 @@ func TestDateHelpersAgreeWithCivil(t *testing.T) {
 		if got := string(appendDate(nil, d)); got != d.String() {
 			t.Fatalf("appendDate %s, want %s", got, d)
 		}
-		if fromYMD(d.Year(), int(d.Month()), d.Day()) != d {
-			t.Fatalf("fromYMD(%s)", d)
+		if civil.FromYMD(d.Year(), int(d.Month()), d.Day()) != d {
+			t.Fatalf("civil.FromYMD(%s)", d)
 		}
 		for _, n := range []int{1, 12, 72} {
 			if addMonths(d, n) != d.AddMonths(n) {

@@ -98,42 +98,16 @@ func cardNo(group string, level int, province string, bhxh [10]byte) [15]byte {
 	return b
 }
 
-// fromYMD is the date of a year, month and day (days_from_civil, H. Hinnant); it
-// agrees with civil.Of for valid dates.
-func fromYMD(y, m, d int) civil.Date {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return civil.Date(era*146097 + doe - 719468)
-}
-
-var monthDays = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
-
-func daysIn(y, m int) int {
-	if m == 2 && (y%4 == 0 && (y%100 != 0 || y%400 == 0)) {
-		return 29
-	}
-	return monthDays[m]
-}
-
 // addMonths is civil.Date.AddMonths without time.Time: whole months, clamped to the
 // end of the target month.
 func addMonths(d civil.Date, n int) civil.Date {
 	y, m, day := ymd(d)
 	t := y*12 + (m - 1) + n
 	y, m = t/12, t%12+1
-	if last := daysIn(y, m); day > last {
+	if last := civil.DaysIn(y, m); day > last {
 		day = last
 	}
-	return fromYMD(y, m, day)
+	return civil.FromYMD(y, m, day)
 }
 
 func yearOf(d civil.Date) int {

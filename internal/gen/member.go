@@ -129,11 +129,11 @@ func (g *generator) naturalEnd(gr *group, t civil.Date, l *life) civil.Date {
 	case gTE:
 		// the day before the 6th birthday as ageOn counts it (29 February → 1 March)
 		y, m, d := ymd(l.m.birth)
-		return max(t, fromYMD(y+6, m, d)-1)
+		return max(t, civil.FromYMD(y+6, m, d)-1)
 	case gGD:
 		return addMonths(t, 12) - 1
 	}
-	return fromYMD(yearOf(t), 12, 31)
+	return civil.FromYMD(yearOf(t), 12, 31)
 }
 
 // issuer is the province whose BHXH office issued a card starting on t: the

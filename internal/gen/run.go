@@ -42,7 +42,7 @@ func newGenerator(opt Options) (*generator, error) {
 		return nil, err
 	}
 	g := &generator{opt: opt, seed: uint64(opt.Seed), asOf: opt.AsOf, communes: cs}
-	g.h0 = fromYMD(yearOf(opt.AsOf)-2, 1, 1)
+	g.h0 = civil.FromYMD(yearOf(opt.AsOf)-2, 1, 1)
 	g.ids.seed = g.seed
 	g.alloc = allocate(cs, opt.Persons)
 	g.emp = newEmployerPlan(cs, g.alloc)

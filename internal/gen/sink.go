@@ -183,7 +183,7 @@ func appendDate(b []byte, d civil.Date) []byte {
 	if i := int(d - tableFrom); i >= 0 && i < len(dateTable) {
 		return append(b, dateTable[i][:]...)
 	}
-	y, m, day := ymdSlow(d)
+	y, m, day := d.YMD()
 	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
 		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10))
 }
@@ -191,18 +191,18 @@ func appendDate(b []byte, d civil.Date) []byte {
 // Dates from 1900 to 2199 are looked up: formatting and splitting dates is most of
 // the work of writing a row.
 var (
-	tableFrom = fromYMD(1900, 1, 1)
+	tableFrom = civil.FromYMD(1900, 1, 1)
 	dateTable [][10]byte
 	ymdTable  []uint32 // y<<9 | m<<5 | d
 )
 
 func init() {
-	n := int(fromYMD(2200, 1, 1) - tableFrom)
+	n := int(civil.FromYMD(2200, 1, 1) - tableFrom)
 	dateTable = make([][10]byte, n)
 	ymdTable = make([]uint32, n)
 	for i := range n {
 		d := tableFrom + civil.Date(i)
-		y, m, day := ymdSlow(d)
+		y, m, day := d.YMD()
 		ymdTable[i] = uint32(y<<9 | m<<5 | day)
 		dateTable[i] = [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
 			byte('0' + m/10), byte('0' + m%10), '-', byte('0' + day/10), byte('0' + day%10)}
@@ -214,27 +214,5 @@ func ymd(d civil.Date) (int, int, int) {
 		v := ymdTable[i]
 		return int(v >> 9), int(v >> 5 & 15), int(v & 31)
 	}
-	return ymdSlow(d)
-}
-
-func ymdSlow(d civil.Date) (int, int, int) {
-	z := int(d) + 719468
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era--
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	day := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, m, day
+	return d.YMD()
 }
