@@ -30,6 +30,7 @@ type RegistryTx struct {
 	// (the coverage index knows it), sparing the database a look-up across every
 	// province partition.
 	ProvinceOf func(bhxhCode string) (string, bool)
+	holderMap  map[string]string // BHXH code → province, read once for large imports
 	ctx        context.Context
 	source     string
 	buf        map[string][]registry.Row
@@ -223,6 +224,20 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	return t.upsertStaged("persons", cols, "province_code, person_key", update, vals, movedStaged)
 }
 
+// loadHolderMap reads the province of every registered BHXH code (in this
+// transaction, so persons imported earlier in it count).
+func (t *RegistryTx) loadHolderMap() error {
+	t.holderMap = map[string]string{}
+	return t.s.each(t.ctx, t.tx, "SELECT bhxh_code, province_code FROM persons WHERE bhxh_code <> ''", func(r *sql.Rows) error {
+		var c, p string
+		if err := r.Scan(&c, &p); err != nil {
+			return err
+		}
+		t.holderMap[c] = p
+		return nil
+	})
+}
+
 // holderProvinces finds the residence province of the holders of some BHXH codes.
 func (t *RegistryTx) holderProvinces(codes []string) (map[string]string, error) {
 	out := map[string]string{}
@@ -287,7 +302,21 @@ func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.R
 		}
 	}
 	if t.s.dialect == Postgres && len(rows) >= copyThreshold {
-		return map[string]string{}, false, nil
+		// One read of every holder's province beats joining each large batch across
+		// the province partitions.
+		if t.holderMap == nil {
+			if err := t.loadHolderMap(); err != nil {
+				return nil, false, err
+			}
+		}
+		out := map[string]string{}
+		for _, r := range rows {
+			c := code(r)
+			if p, ok := t.holderMap[c]; ok {
+				out[c] = p
+			}
+		}
+		return out, true, nil
 	}
 	codes := make([]string, 0, len(rows))
 	for _, r := range rows {
