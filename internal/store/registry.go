@@ -31,6 +31,7 @@ type RegistryTx struct {
 	// province partition.
 	ProvinceOf func(bhxhCode string) (string, bool)
 	holderMap  map[string]string // BHXH code → province, read once for large imports
+	keyMap     map[string]string // person key → province, read once for large imports
 	ctx        context.Context
 	source     string
 	buf        map[string][]registry.Row
@@ -207,8 +208,11 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 		moved = append(moved, v[1].(string)+"|"+v[0].(string))
 	}
 	// A person who moved province leaves the old province's partition.
-	const movedStaged = "DELETE FROM persons p USING import_persons s WHERE p.person_key = s.person_key AND p.province_code <> s.province_code"
-	if !t.bulk(vals) {
+	if t.bulk(vals) {
+		if err := t.deleteMoved(vals); err != nil {
+			return err
+		}
+	} else {
 		in := placeholders(len(keys))
 		if _, err := t.stmts.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE person_key IN ("+in+") AND (person_key || '|' || province_code) NOT IN ("+in+")"), append(keys, moved...)...); err != nil {
 			return err
@@ -221,7 +225,38 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	} else {
 		update += ", national_id = excluded.national_id, bhxh_code = excluded.bhxh_code, birth_precision = excluded.birth_precision, insured = 1"
 	}
-	return t.upsertStaged("persons", cols, "province_code, person_key", update, vals, movedStaged)
+	return t.upsert("persons", cols, "province_code, person_key", update, vals)
+}
+
+// deleteMoved removes, before a large PostgreSQL batch, the old rows of persons
+// filed under another province than the batch gives them: the province of every
+// person key is read once per import, and only the few who moved are deleted, each
+// in its own partition.
+func (t *RegistryTx) deleteMoved(vals [][]any) error {
+	if t.keyMap == nil {
+		t.keyMap = map[string]string{}
+		err := t.s.each(t.ctx, t.tx, "SELECT person_key, province_code FROM persons", func(r *sql.Rows) error {
+			var k, p string
+			if err := r.Scan(&k, &p); err != nil {
+				return err
+			}
+			t.keyMap[k] = p
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, v := range vals {
+		prov, key := v[0].(string), v[1].(string)
+		if old, ok := t.keyMap[key]; ok && old != prov {
+			if _, err := t.stmts.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE province_code = ? AND person_key = ?"), old, key); err != nil {
+				return err
+			}
+		}
+		t.keyMap[key] = prov
+	}
+	return nil
 }
 
 // loadHolderMap reads the province of every registered BHXH code (in this
