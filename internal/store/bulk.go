@@ -26,20 +26,10 @@ func nullDate(d civil.Date) any {
 // INSERT: the parse of a statement with thousands of parameters is the cost COPY saves.
 const copyThreshold = 200
 
-// upsert writes a batch: on PostgreSQL through COPY when it is large, else with a
-// prepared multi-row INSERT … ON CONFLICT.
+// upsert writes a batch: on PostgreSQL through COPY into a staging table and one
+// INSERT … SELECT … ON CONFLICT when it is large, else with a prepared multi-row
+// INSERT … ON CONFLICT.
 func (t *RegistryTx) upsert(table string, cols []string, conflict, update string, rows [][]any) error {
-	return t.upsertStaged(table, cols, conflict, update, rows, "")
-}
-
-// bulk reports whether a batch goes through COPY.
-func (t *RegistryTx) bulk(rows [][]any) bool {
-	return t.s.dialect == Postgres && len(rows) >= copyThreshold
-}
-
-// upsertStaged is upsert; on the COPY path, staged (if any) runs between the COPY
-// and the INSERT, with the batch in the staging table import_TABLE.
-func (t *RegistryTx) upsertStaged(table string, cols []string, conflict, update string, rows [][]any, staged string) error {
 	if !t.bulk(rows) {
 		return t.s.upsertMany(t.ctx, t.stmts, table, cols, conflict, update, rows)
 	}
@@ -59,17 +49,17 @@ func (t *RegistryTx) upsertStaged(table string, cols []string, conflict, update 
 	if err := t.copyRows(tmp, cols, rows); err != nil {
 		return err
 	}
-	if staged != "" {
-		if _, err := t.tx.ExecContext(t.ctx, staged); err != nil {
-			return err
-		}
-	}
 	list := strings.Join(cols, ", ")
 	_, err := t.tx.ExecContext(t.ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s ON CONFLICT (%s) DO UPDATE SET %s", table, list, list, tmp, conflict, update))
 	if err != nil {
 		return fmt.Errorf("upsert %s: %w", table, err)
 	}
 	return nil
+}
+
+// bulk reports whether a batch goes through COPY.
+func (t *RegistryTx) bulk(rows [][]any) bool {
+	return t.s.dialect == Postgres && len(rows) >= copyThreshold
 }
 
 // copyRows streams rows into a table with COPY on the transaction's connection.

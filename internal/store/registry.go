@@ -295,7 +295,7 @@ func (t *RegistryTx) holderProvinces(codes []string) (map[string]string, error) 
 }
 
 func (t *RegistryTx) writeCards(rows []registry.Row) error {
-	prov, known, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Card).BHXHCode })
+	prov, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Card).BHXHCode })
 	if err != nil {
 		return err
 	}
@@ -310,74 +310,51 @@ func (t *RegistryTx) writeCards(rows []registry.Row) error {
 	}
 	cols := []string{"province_code", "card_no", "bhxh_code", "national_id", "group_code", "payer_group", "benefit_level", "valid_from", "valid_to", "issuing_province", "initial_facility", "source"}
 	update := "bhxh_code = excluded.bhxh_code, group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
-	// On the COPY path the holder's province is set in the staging table by a join.
-	staged := "UPDATE import_bhyt_cards s SET province_code = p.province_code FROM persons p WHERE p.bhxh_code = s.bhxh_code AND s.bhxh_code <> ''"
-	if known {
-		staged = ""
-	}
-	return t.upsertStaged("bhyt_cards", cols, "province_code, card_no, valid_from", update, vals, staged)
+	return t.upsert("bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
 }
 
-// holderProvincesOf finds the holders' provinces of a batch (small batches only:
-// large PostgreSQL batches are joined in the staging table instead).
-func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.Row) string) (map[string]string, bool, error) {
-	if t.ProvinceOf != nil {
-		out := map[string]string{}
-		all := true
-		for _, r := range rows {
-			c := code(r)
+// holderProvincesOf finds the residence province of each holder of a batch: from
+// the warm coverage index when the caller gave ProvinceOf, then, for the others, from
+// one read of every holder for a large PostgreSQL batch (a look-up per batch would
+// probe every province partition), or by an indexed look-up.
+func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.Row) string) (map[string]string, error) {
+	out := map[string]string{}
+	var missing []string
+	for _, r := range rows {
+		c := code(r)
+		if t.ProvinceOf != nil {
 			if p, ok := t.ProvinceOf(c); ok {
 				out[c] = p
-			} else {
-				all = false
+				continue
 			}
 		}
-		if all || !t.bulk(make([][]any, len(rows))) {
-			return out, all, nil
-		}
+		missing = append(missing, c)
 	}
-	if t.s.dialect == Postgres && len(rows) >= copyThreshold {
-		// One read of every holder's province beats joining each large batch across
-		// the province partitions.
+	if len(missing) == 0 {
+		return out, nil
+	}
+	if t.s.dialect == Postgres && len(missing) >= copyThreshold {
 		if t.holderMap == nil {
 			if err := t.loadHolderMap(); err != nil {
-				return nil, false, err
+				return nil, err
 			}
 		}
-		out := map[string]string{}
-		for _, r := range rows {
-			c := code(r)
+		for _, c := range missing {
 			if p, ok := t.holderMap[c]; ok {
 				out[c] = p
 			}
 		}
-		return out, true, nil
+		return out, nil
 	}
-	codes := make([]string, 0, len(rows))
-	for _, r := range rows {
-		codes = append(codes, code(r))
+	found, err := t.holderProvinces(missing)
+	for c, p := range found {
+		out[c] = p
 	}
-	m, err := t.holderProvinces(codes)
-	return m, true, err
-}
-
-func orUnknown(p string) string {
-	if p == "" {
-		return "00"
-	}
-	return p
-}
-
-// Holder is how a period names its person: the BHXH code, or the national ID.
-func Holder(bhxhCode, nationalID string) string {
-	if bhxhCode != "" {
-		return bhxhCode
-	}
-	return "id:" + nationalID
+	return out, err
 }
 
 func (t *RegistryTx) writePeriods(rows []registry.Row) error {
-	prov, known, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Period).BHXHCode })
+	prov, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Period).BHXHCode })
 	if err != nil {
 		return err
 	}
@@ -387,12 +364,8 @@ func (t *RegistryTx) writePeriods(rows []registry.Row) error {
 		vals = append(vals, []any{orUnknown(prov[p.BHXHCode]), string(p.Scheme), Holder(p.BHXHCode, p.NationalID), p.EmployerCode, p.ValidFrom, nullDate(p.ValidTo), p.Salary, t.source})
 	}
 	cols := []string{"province_code", "scheme", "holder", "employer_code", "valid_from", "valid_to", "salary", "source"}
-	staged := "UPDATE import_periods s SET province_code = p.province_code FROM persons p WHERE p.bhxh_code = s.holder AND p.bhxh_code <> ''"
-	if known {
-		staged = ""
-	}
-	return t.upsertStaged("periods", cols, "province_code, scheme, holder, employer_code, valid_from",
-		"valid_to = excluded.valid_to, salary = excluded.salary, source = excluded.source", vals, staged)
+	return t.upsert("periods", cols, "province_code, scheme, holder, employer_code, valid_from",
+		"valid_to = excluded.valid_to, salary = excluded.salary, source = excluded.source", vals)
 }
 
 // writeStops ends the open periods a decrease list names, the day before its date.
@@ -455,4 +428,19 @@ func (s *Store) upsertMany(ctx context.Context, q querier, table string, cols []
 		return fmt.Errorf("upsert %s: %w", table, err)
 	}
 	return nil
+}
+
+func orUnknown(p string) string {
+	if p == "" {
+		return "00"
+	}
+	return p
+}
+
+// Holder is how a period names its person: the BHXH code, or the national ID.
+func Holder(bhxhCode, nationalID string) string {
+	if bhxhCode != "" {
+		return bhxhCode
+	}
+	return "id:" + nationalID
 }
