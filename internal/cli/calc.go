@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -115,12 +114,7 @@ func calcBudget(e *env, args []string) error {
 	if *province == "" || *year == 0 || *file == "" {
 		return usagef("phusong calc support-budget --province P --year Y --participants FILE [--what-if group=+5%%]")
 	}
-	r, err := os.Open(*file)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	a, done, err := f.open(e)
+	a, r, done, err := f.openWith(e, *file)
 	if err != nil {
 		return err
 	}

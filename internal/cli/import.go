@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -83,12 +82,7 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := os.Open(pos[1])
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	a, done, err := f.open(e)
+	a, r, done, err := f.openWith(e, pos[1])
 	if err != nil {
 		return err
 	}

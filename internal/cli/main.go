@@ -175,6 +175,20 @@ func (f *flags) run(e *env, args []string, fn func(a *app.App, d civil.Date, pos
 	return fn(a, d, pos)
 }
 
+// openWith opens an input file and the database; done closes both.
+func (f *flags) openWith(e *env, path string) (*app.App, *os.File, func(), error) {
+	r, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	a, done, err := f.open(e)
+	if err != nil {
+		r.Close()
+		return nil, nil, nil, err
+	}
+	return a, r, func() { done(); r.Close() }, nil
+}
+
 func oneArg(pos []string, what string) (string, error) {
 	if len(pos) != 1 {
 		return "", usagef("cần đúng một %s / need exactly one %s", what, what)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 
@@ -152,12 +151,7 @@ func unitsRebase(e *env, args []string) error {
 			return usagef("--to-date: %v", err)
 		}
 	}
-	r, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	a, done, err := f.open(e)
+	a, r, done, err := f.openWith(e, file)
 	if err != nil {
 		return err
 	}

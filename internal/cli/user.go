@@ -35,28 +35,21 @@ func userAdd(e *env, args []string) error {
 	f := newFlags(e, "user add", false, false)
 	name := f.String("name", "", "display name")
 	password := f.String("password", "", "password (at least 10 characters); empty generates one and prints it")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	username, err := oneArg(pos, "tên đăng nhập / USERNAME")
-	if err != nil {
-		return err
-	}
-	a, done, err := f.open(e)
-	if err != nil {
-		return err
-	}
-	defer done()
-	pw, err := a.AddUser(e.ctx, app.System, username, *name, *password)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "đã tạo / created %s\n", username)
-	if *password == "" {
-		fmt.Fprintf(e.stdout, "mật khẩu / password: %s\n", pw)
-	}
-	return nil
+	return f.run(e, args, func(a *app.App, _ civil.Date, pos []string) error {
+		username, err := oneArg(pos, "tên đăng nhập / USERNAME")
+		if err != nil {
+			return err
+		}
+		pw, err := a.AddUser(e.ctx, app.System, username, *name, *password)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "đã tạo / created %s\n", username)
+		if *password == "" {
+			fmt.Fprintf(e.stdout, "mật khẩu / password: %s\n", pw)
+		}
+		return nil
+	})
 }
 
 func userGrant(e *env, args []string) error {
