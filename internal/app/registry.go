@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -110,7 +111,9 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	}
 	tx.ProvinceOf = a.provinceOf(before)
 	holders := map[string]bool{} // true: the person's own record changed too
-	err = registry.Read(kind, file, r, units, func(row registry.Row) error {
+	err = pipeline(func(emit func(registry.Row) error) error {
+		return registry.Read(kind, file, r, units, emit)
+	}, func(row registry.Row) error {
 		_, person := row.(registry.Person)
 		_, resident := row.(registry.Resident)
 		for _, h := range holdersOf(row) {
@@ -173,4 +176,57 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	c.report(c.n)
 	return n, err
+}
+
+// pipelineBatch is how many rows the reader hands the writer at a time.
+const pipelineBatch = 2048
+
+// pipeline runs read (parsing and checking a file) and write (the store) side by
+// side: read in its own goroutine hands good rows over in batches, so checking the
+// next rows overlaps writing the last ones. An error on either side stops both; the
+// reader's error (a bad file) comes first, as it explains the rest.
+func pipeline(read func(emit func(registry.Row) error) error, write func(registry.Row) error) error {
+	batches := make(chan []registry.Row, 4)
+	stop := make(chan struct{})
+	errStopped := errors.New("stopped")
+	var readErr error
+	go func() {
+		defer close(batches)
+		batch := make([]registry.Row, 0, pipelineBatch)
+		send := func() error {
+			select {
+			case batches <- batch:
+				batch = make([]registry.Row, 0, pipelineBatch)
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		}
+		readErr = read(func(row registry.Row) error {
+			batch = append(batch, row)
+			if len(batch) == pipelineBatch {
+				return send()
+			}
+			return nil
+		})
+		if readErr == nil && len(batch) > 0 {
+			readErr = send()
+		}
+	}()
+	var writeErr error
+	for b := range batches {
+		if writeErr != nil {
+			continue // drain, so the reader finishes
+		}
+		for _, row := range b {
+			if writeErr = write(row); writeErr != nil {
+				close(stop)
+				break
+			}
+		}
+	}
+	if readErr != nil && !errors.Is(readErr, errStopped) {
+		return readErr
+	}
+	return writeErr
 }

@@ -30,6 +30,9 @@ const copyThreshold = 200
 // INSERT … SELECT … ON CONFLICT when it is large, else with a prepared multi-row
 // INSERT … ON CONFLICT.
 func (t *RegistryTx) upsert(table string, cols []string, conflict, update string, rows [][]any) error {
+	if t.s.dialect == SQLite {
+		return t.upsertEach(table, cols, conflict, update, rows)
+	}
 	if !t.bulk(rows) {
 		return t.s.upsertMany(t.ctx, t.stmts, table, cols, conflict, update, rows)
 	}
@@ -90,4 +93,18 @@ func copyInto(ctx context.Context, conn *sql.Conn, table string, cols []string, 
 		_, err := c.Conn().CopyFrom(context.WithoutCancel(ctx), pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return err
 	})
+}
+
+// upsertEach writes a batch on SQLite one row at a time through one prepared
+// statement. A single-row statement needs no statement journal, which a multi-row
+// INSERT inside a transaction keeps for every page it touches: for imports that
+// touch pages all over the indexes, that journal costs more than the calls saved.
+func (t *RegistryTx) upsertEach(table string, cols []string, conflict, update string, rows [][]any) error {
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s", table, strings.Join(cols, ", "), placeholders(len(cols)), conflict, update)
+	for _, r := range rows {
+		if _, err := t.stmts.ExecContext(t.ctx, q, r...); err != nil {
+			return fmt.Errorf("upsert %s: %w", table, err)
+		}
+	}
+	return nil
 }

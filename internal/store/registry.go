@@ -315,8 +315,9 @@ func (t *RegistryTx) writeCards(rows []registry.Row) error {
 
 // holderProvincesOf finds the residence province of each holder of a batch: from
 // the warm coverage index when the caller gave ProvinceOf, then, for the others, from
-// one read of every holder for a large PostgreSQL batch (a look-up per batch would
-// probe every province partition), or by an indexed look-up.
+// one read of every holder once a batch is large (on PostgreSQL a look-up per batch
+// would probe every province partition; on SQLite one scan costs less than a
+// thousand look-ups per batch over millions of rows), or by an indexed look-up.
 func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.Row) string) (map[string]string, error) {
 	out := map[string]string{}
 	var missing []string
@@ -333,7 +334,7 @@ func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.R
 	if len(missing) == 0 {
 		return out, nil
 	}
-	if t.s.dialect == Postgres && len(missing) >= copyThreshold {
+	if len(missing) >= copyThreshold {
 		if t.holderMap == nil {
 			if err := t.loadHolderMap(); err != nil {
 				return nil, err
