@@ -18,6 +18,10 @@ type App struct {
 	Store    *store.Store
 	Log      *slog.Logger
 	Throttle *auth.Throttle
+	// KeepIndex makes every registry import bring the coverage index up to date
+	// (building it first if need be), as a server wants; a one-shot command leaves
+	// it to the next query.
+	KeepIndex bool
 
 	mu      sync.Mutex
 	scopes  map[scopeKey]*auth.Scope // resolved scopes per user and atlas

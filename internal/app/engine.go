@@ -23,8 +23,10 @@ type engine struct {
 	communeIDs []int64         // position → commune unit ID
 	villageOf  map[int64]int32
 	villageIDs []int64
-	personOf   map[string]int32 // BHXH code, person key or "id:"+national ID → position
-	unplaced   int64            // cards and periods whose holder is not in the registry
+	personOf   personIndex // BHXH code, person key or "id:"+national ID → position
+	unplaced   map[string]int   // holder → cards and periods stored for a holder not in the registry
+	residents  bitset           // positions of residents of the population register
+	idHeld     bitset           // positions with cards or periods filed under "id:" + national ID
 	births     [][]civil.Date   // per commune position: residents' birth dates, sorted
 	vbirths    [][]civil.Date   // per village position
 
@@ -103,14 +105,14 @@ func (a *App) engine(ctx context.Context) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Log.Info("coverage index built", "persons", e.idx.Persons(), "ms", e.BuiltIn.Milliseconds(), "unplaced", e.unplaced)
+	a.Log.Info("coverage index built", "persons", e.idx.Persons(), "ms", e.BuiltIn.Milliseconds(), "unplaced", e.unplacedRows())
 	a.eng = e
 	return e, nil
 }
 
 func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver string) (*engine, error) {
 	start := time.Now()
-	e := &engine{ver: ver, atlas: atlas, communeOf: map[int64]int32{}, villageOf: map[int64]int32{}, personOf: map[string]int32{}}
+	e := &engine{ver: ver, atlas: atlas, communeOf: map[int64]int32{}, villageOf: map[int64]int32{}, personOf: newPersonIndex(), unplaced: map[string]int{}}
 	var communes []coverage.Commune
 	for _, u := range atlas.AllOfLevel(geo.Commune) {
 		p := atlas.ProvinceOf(u.ID, u.LastDay())
@@ -143,6 +145,7 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 		return nil, err
 	}
 	err = st.EachPerson(ctx, nil, func(p store.PersonRow) error {
+		idHeld := len(ivs["id:"+p.NationalID]) > 0 && p.NationalID != ""
 		cp, ok := e.person(p, ivs)
 		if !ok {
 			return nil
@@ -152,7 +155,11 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 			return fmt.Errorf("coverage: person %s: %w", p.Key, err)
 		}
 		e.remember(p, pos)
+		if idHeld {
+			e.idHeld.set(pos)
+		}
 		if p.Resident {
+			e.residents.set(pos)
 			e.addResident(cp)
 		}
 		return nil
@@ -160,8 +167,8 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 	if err != nil {
 		return nil, err
 	}
-	for _, rows := range ivs {
-		e.unplaced += int64(len(rows))
+	for h, rows := range ivs {
+		e.unplaced[h] = len(rows)
 	}
 	e.sortBirths()
 	e.idx = b.Build()
@@ -170,12 +177,12 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 }
 
 func (e *engine) remember(p store.PersonRow, pos int32) {
-	e.personOf[p.Key] = pos
+	e.personOf.set(p.Key, pos)
 	if p.BHXHCode != "" {
-		e.personOf[p.BHXHCode] = pos
+		e.personOf.set(p.BHXHCode, pos)
 	}
 	if p.NationalID != "" {
-		e.personOf["id:"+p.NationalID] = pos
+		e.personOf.set("id:"+p.NationalID, pos)
 	}
 }
 
@@ -227,157 +234,6 @@ func sexOf(s string) coverage.Sex {
 		return coverage.Female
 	}
 	return coverage.SexUnknown
-}
-
-// holderBatch bounds the holders asked for in one query (placeholder limits).
-const holderBatch = 5000
-
-// refresh brings the coverage index up to the registry after an import made in this
-// process: the persons the import touched get their intervals replaced (and a new
-// person is added), without a full rebuild. It applies only when the index was
-// current before the import (before is the registry version then); otherwise the
-// next query rebuilds.
-func (a *App) refresh(ctx context.Context, before string, holders map[string]bool) error {
-	a.engMu.Lock()
-	defer a.engMu.Unlock()
-	e := a.eng
-	if e == nil || e.ver != before || len(holders) == 0 {
-		return nil
-	}
-	after, err := a.Store.RegistryVersion(ctx)
-	if err != nil {
-		return err
-	}
-	// Holders the index knows whose own record did not change need only their cards
-	// and periods read again; the others (new persons, changed records) are read whole.
-	var known, whole []string
-	e.mu.RLock()
-	for h, own := range holders {
-		if _, ok := e.personOf[h]; ok && !own {
-			known = append(known, h)
-		} else {
-			whole = append(whole, h)
-		}
-	}
-	e.mu.RUnlock()
-	if len(known) > 0 {
-		if err := e.refreshIntervals(ctx, a.Store, known); err != nil {
-			a.eng = nil // rebuilt on the next query
-			return err
-		}
-	}
-	for start := 0; start < len(whole); start += holderBatch {
-		if err := e.refreshBatch(ctx, a.Store, whole[start:min(start+holderBatch, len(whole))]); err != nil {
-			a.eng = nil
-			return err
-		}
-	}
-	e.forget()
-	e.ver = after
-	return nil
-}
-
-// refreshIntervals replaces the cards and periods of persons the index knows, read
-// again from the store (one indexed look-up per batch).
-func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders []string) error {
-	e.mu.RLock()
-	byPos := map[int32]*coverage.Person{}
-	posOf := make(map[string]int32, len(holders))
-	for _, h := range holders {
-		posOf[h] = e.personOf[h]
-		byPos[posOf[h]] = &coverage.Person{}
-	}
-	e.mu.RUnlock()
-	// All provinces: a card may be filed under another province than the holder's
-	// (issued before the holder was in the registry, or before a move).
-	if err := st.EachInterval(ctx, holders, func(x store.IntervalRow) error {
-		if pos, ok := posOf[x.Holder]; ok {
-			addInterval(byPos[pos], x)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	changes := make([]coverage.Change, 0, 3*len(byPos))
-	for pos, p := range byPos {
-		changes = append(changes, coverage.Replace(pos, coverage.BHYT, p.BHYT), coverage.Replace(pos, coverage.BHXH, p.BHXH), coverage.Replace(pos, coverage.BHTN, p.BHTN))
-	}
-	return e.idx.Apply(changes)
-}
-
-func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []string) error {
-	var persons []store.PersonRow
-	var keys []string
-	if err := st.EachPerson(ctx, holders, func(p store.PersonRow) error {
-		persons = append(persons, p)
-		if p.BHXHCode != "" {
-			keys = append(keys, p.BHXHCode)
-		}
-		if p.NationalID != "" {
-			keys = append(keys, "id:"+p.NationalID)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	ivs := map[string][]store.IntervalRow{}
-	if err := st.EachInterval(ctx, keys, func(x store.IntervalRow) error {
-		ivs[x.Holder] = append(ivs[x.Holder], x)
-		return nil
-	}); err != nil {
-		return err
-	}
-	var changes []coverage.Change
-	for _, p := range persons {
-		cp, ok := e.person(p, ivs)
-		if !ok {
-			continue
-		}
-		e.mu.RLock()
-		pos, known := e.personOf[p.Key]
-		e.mu.RUnlock()
-		if !known {
-			pos, err := e.idx.AddPerson(cp)
-			if err != nil {
-				return err
-			}
-			e.mu.Lock()
-			e.remember(p, pos)
-			if p.Resident {
-				e.insertResident(cp)
-			}
-			e.mu.Unlock()
-			continue
-		}
-		changes = append(changes, coverage.Replace(pos, coverage.BHYT, cp.BHYT), coverage.Replace(pos, coverage.BHXH, cp.BHXH), coverage.Replace(pos, coverage.BHTN, cp.BHTN))
-		if r := e.idx.Residence(pos); r.Commune != cp.Commune || r.Village != cp.Village {
-			// The registry keeps only the current residence: the move is recorded
-			// from the first day, as the registry now says.
-			changes = append(changes, coverage.MoveTo(pos, coverage.Residence{From: civil.Min, Commune: cp.Commune, Village: cp.Village}))
-		}
-	}
-	return e.idx.Apply(changes)
-}
-
-// addResident counts a resident of the population register for the registry
-// denominators (M2: "counted from the resident registry").
-func (e *engine) addResident(p coverage.Person) {
-	e.births[p.Commune] = append(e.births[p.Commune], p.Birth)
-	if p.Village != coverage.NoVillage {
-		e.vbirths[p.Village] = append(e.vbirths[p.Village], p.Birth)
-	}
-}
-
-// insertResident adds a resident after the build, keeping the lists sorted.
-func (e *engine) insertResident(p coverage.Person) {
-	ins := func(b []civil.Date) []civil.Date {
-		i, _ := slices.BinarySearch(b, p.Birth)
-		return slices.Insert(b, i, p.Birth)
-	}
-	e.births[p.Commune] = ins(e.births[p.Commune])
-	if p.Village != coverage.NoVillage {
-		e.vbirths[p.Village] = ins(e.vbirths[p.Village])
-	}
 }
 
 func (e *engine) sortBirths() {
@@ -458,7 +314,7 @@ func (a *App) provinceOf(ver string) func(string) (string, bool) {
 
 func (e *engine) provinceOfHolder(holder string) (string, bool) {
 	e.mu.RLock()
-	pos, ok := e.personOf[holder]
+	pos, ok := e.personOf.get(holder)
 	e.mu.RUnlock()
 	if !ok {
 		return "", false

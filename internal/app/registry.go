@@ -101,6 +101,13 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 		})
 		return res, a.importOutcome(err, units)
 	}
+	if a.KeepIndex {
+		// Build the index first (cheap on an empty registry), so that this import
+		// updates it from its own rows and nothing is read back afterwards.
+		if _, err := a.engine(ctx); err != nil {
+			return nil, err
+		}
+	}
 	before, err := a.Store.RegistryVersion(ctx)
 	if err != nil {
 		return nil, err
@@ -110,14 +117,15 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 		return nil, err
 	}
 	tx.ProvinceOf = a.provinceOf(before)
-	holders := map[string]bool{} // true: the person's own record changed too
+	var pend *pending // what the index needs of the rows, when the index is current
+	if tx.ProvinceOf != nil {
+		pend = newPending()
+	}
 	err = pipeline(func(emit func(registry.Row) error) error {
 		return registry.Read(kind, file, r, units, emit)
 	}, func(row registry.Row) error {
-		_, person := row.(registry.Person)
-		_, resident := row.(registry.Resident)
-		for _, h := range holdersOf(row) {
-			holders[h] = holders[h] || person || resident
+		if pend != nil {
+			pend.add(row)
 		}
 		return tx.Add(row)
 	})
@@ -130,27 +138,12 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	}
 	res.Rows = tx.Counts()
 	a.audit(ctx, sc, "import."+kind, file, fmt.Sprint(res.Rows))
-	if err := a.refresh(ctx, before, holders); err != nil {
-		a.Log.Warn("coverage index not refreshed; it is rebuilt on the next query", "err", err)
+	if pend != nil {
+		if err := a.applyImport(ctx, before, pend); err != nil {
+			a.Log.Warn("coverage index not updated; it is rebuilt on the next query", "err", err)
+		}
 	}
 	return res, nil
-}
-
-// holdersOf names the persons a row changes, as the coverage index knows them.
-func holdersOf(row registry.Row) []string {
-	switch r := row.(type) {
-	case registry.Person:
-		return []string{store.PersonKey(r.NationalID, r.BHXHCode)}
-	case registry.Resident:
-		return []string{r.NationalID}
-	case registry.Card:
-		return []string{r.BHXHCode}
-	case registry.Period:
-		return []string{store.Holder(r.BHXHCode, r.NationalID)}
-	case registry.Stop:
-		return []string{store.Holder(r.BHXHCode, r.NationalID)}
-	}
-	return nil
 }
 
 // importOutcome refuses a file that named units outside the caller's grants.

@@ -31,6 +31,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	defer done()
+	a.KeepIndex = true // imports through the server update the index as they commit
 	if *withDemo {
 		if err := loadDemo(e, a); err != nil {
 			return err

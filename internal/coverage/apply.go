@@ -32,32 +32,77 @@ func MoveTo(person int32, r Residence) Change {
 // and new coverage, visible to the next query. It checks every change first and
 // applies none if one is invalid. Queries wait while it runs.
 func (x *Index) Apply(changes []Change) error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	for i, ch := range changes {
-		if err := x.checkChange(ch); err != nil {
-			return fmt.Errorf("thay đổi %d / change %d: %w", i+1, i+1, err)
-		}
-	}
-	for _, ch := range changes {
-		x.apply(ch)
-	}
-	return nil
+	_, err := x.Update(nil, changes)
+	return err
 }
 
 // AddPerson adds a person after the build (a newborn, a new registration) and
 // returns their number.
 func (x *Index) AddPerson(p Person) (int32, error) {
+	return x.Update([]Person{p}, nil)
+}
+
+// Update adds persons and applies changes (to persons already in the index) in one
+// step: the next query sees all of it or, when a person or a change is invalid, none
+// of it. The new persons are numbered from first on, in order. Queries wait while it
+// runs. A large update (a whole file of new persons or cards) merges into each series
+// once, as a build does, rather than change by change.
+func (x *Index) Update(add []Person, changes []Change) (first int32, err error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	evs, err := x.addPerson(p)
-	if err != nil {
-		return 0, err
+	for i, p := range add {
+		if err := x.checkPerson(p); err != nil {
+			return 0, fmt.Errorf("người thêm %d / added person %d: %w", i+1, i+1, err)
+		}
+	}
+	for i, ch := range changes {
+		if err := x.checkChange(ch); err != nil {
+			return 0, fmt.Errorf("thay đổi %d / change %d: %w", i+1, i+1, err)
+		}
+	}
+	first = int32(x.people.len())
+	u := updater{x: x}
+	for _, p := range add {
+		evs, err := x.addPerson(p)
+		if err != nil { // checked above
+			return 0, err
+		}
+		u.record(evs)
+	}
+	for _, ch := range changes {
+		u.record(x.apply(ch))
+	}
+	u.flush()
+	return first, nil
+}
+
+// updater gathers the events of an update per series. A series that gets a few goes
+// through its overlay; one that gets many is merged once, as the Builder does.
+type updater struct {
+	x   *Index
+	raw map[int32][]uint64
+}
+
+func (u *updater) record(evs []ev) {
+	if u.raw == nil {
+		u.raw = map[int32][]uint64{}
 	}
 	for _, e := range evs {
-		x.series[e.id].add(e.day, e.delta)
+		u.raw[e.id] = append(u.raw[e.id], pack(e.day, e.delta))
 	}
-	return int32(x.people.len() - 1), nil
+}
+
+func (u *updater) flush() {
+	for id, r := range u.raw {
+		sr := &u.x.series[id]
+		if len(r) > overlayMax/2 {
+			sr.mergeRaw(r)
+			continue
+		}
+		for _, p := range r {
+			sr.add(unpack(p))
+		}
+	}
 }
 
 func (x *Index) checkChange(ch Change) error {
@@ -74,8 +119,8 @@ func (x *Index) checkChange(ch Change) error {
 }
 
 // apply retracts the person's events before the change, adds those after it, and
-// writes only what does not cancel out.
-func (x *Index) apply(ch Change) {
+// returns only what does not cancel out (in the index's scratch).
+func (x *Index) apply(ch Change) []ev {
 	sc, ps, p := &x.scratch, &x.people, ch.Person
 	w := who{sex: Sex(ps.sex[p]), bands: bandChanges(civil.Date(ps.birth[p]))}
 	sc.res = ps.residences(p, sc.res)
@@ -101,7 +146,5 @@ func (x *Index) apply(ch Change) {
 		sc.evs = x.events(s, sc.new, &w, 1, sc.evs)
 		ps.segs[s].set(p, sc.new)
 	}
-	for _, e := range net(sc.evs) {
-		x.series[e.id].add(e.day, e.delta)
-	}
+	return net(sc.evs)
 }

@@ -315,3 +315,18 @@ func (x *Index) Residence(p int32) Residence {
 	h := x.people.residences(p, nil)
 	return h[len(h)-1]
 }
+
+// Birth is person p's date of birth.
+func (x *Index) Birth(p int32) civil.Date {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return civil.Date(x.people.birth[p])
+}
+
+// Has reports whether person p has any coverage in scheme s: false means the index
+// was given no interval of that scheme for them.
+func (x *Index) Has(p int32, s Scheme) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.people.segs[s].n[p] > 0
+}

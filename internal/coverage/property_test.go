@@ -365,3 +365,61 @@ func TestNormaliseRule(t *testing.T) {
 		t.Errorf("normalise = %v, want %v", got, want)
 	}
 }
+
+// TestUpdateMatchesBruteForce adds persons and applies many changes in single
+// Updates — large enough that series are merged at once rather than through their
+// overlays — and checks the index against brute force; an invalid change leaves the
+// index as it was.
+func TestUpdateMatchesBruteForce(t *testing.T) {
+	w := newWorld(11, 9, 400)
+	x := w.build(t)
+	for round := range 3 {
+		var add []Person
+		for range 300 {
+			np := w.person()
+			add = append(add, np)
+		}
+		var changes []Change
+		for range 500 {
+			p := int32(w.rng.IntN(len(w.persons)))
+			if w.rng.IntN(4) == 0 {
+				r := w.residence()
+				r.From = w.date(3600)
+				w.move(&w.persons[p], r)
+				changes = append(changes, MoveTo(p, r))
+				continue
+			}
+			s := Scheme(w.rng.IntN(int(numSchemes)))
+			ivs := w.intervals(s)
+			w.setIntervals(&w.persons[p], s, ivs)
+			changes = append(changes, Replace(p, s, ivs))
+		}
+		first, err := x.Update(add, changes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int(first) != len(w.persons) {
+			t.Fatalf("round %d: first new person %d, want %d", round, first, len(w.persons))
+		}
+		w.persons = append(w.persons, add...)
+		for i, p := range add {
+			if got := x.Has(first+int32(i), BHYT); got != (len(p.BHYT) > 0) {
+				t.Fatalf("Has(%d, BHYT) = %v with %d cards", first+int32(i), got, len(p.BHYT))
+			}
+		}
+	}
+	dates := w.testDates(60)
+	checkDates(t, w, x, "after updates", dates)
+
+	before := read(t, x, BHYT, dates[0])
+	bad := []Change{Replace(0, BHYT, []Interval{card("2020-01-01", "2020-12-31")}), Replace(int32(len(w.persons)+5), BHYT, nil)}
+	if _, err := x.Update([]Person{w.person()}, bad); err == nil {
+		t.Fatal("an update naming a person the index does not hold was accepted")
+	}
+	if x.Persons() != len(w.persons) {
+		t.Fatalf("a refused update added persons: %d, want %d", x.Persons(), len(w.persons))
+	}
+	if diff := read(t, x, BHYT, dates[0]).diff(before); diff != "" {
+		t.Fatalf("a refused update changed figures: %s", diff)
+	}
+}

@@ -71,6 +71,7 @@ func phusongPhase(ctx context.Context, c config, kind string) (*result, error) {
 	}
 	defer st.Close()
 	a := app.New(st, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	a.KeepIndex = true // as `phusong serve` runs it: imports keep the coverage index current
 	res := &result{ImportS: map[string]float64{}}
 	importDate := gen.DefaultAsOf
 	for _, k := range importOrder {

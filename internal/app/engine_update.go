@@ -1,0 +1,494 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/coverage"
+	"github.com/phusong/phusong/internal/registry"
+	"github.com/phusong/phusong/internal/store"
+)
+
+// An import made through this process brings the coverage index up to date as soon
+// as it commits, from the rows it wrote rather than by reading them back: a new
+// person comes with the cards and periods of the same import, and a person who had
+// no interval of a scheme gets this import's intervals of it as their whole list.
+// Only what the rows alone cannot tell is read again from the store: the intervals of
+// persons who already had some of that scheme (a card renewed, a period ended), and
+// persons whose keys meet intervals stored before them.
+
+// pending is what an import wrote, as the coverage index needs it.
+type pending struct {
+	persons  []store.PersonRow
+	ivs      map[string][]keyedInterval // holder → cards and periods of this import
+	readBack map[string]bool            // holders whose stored periods a decrease ended
+}
+
+// keyedInterval is an interval with the key the store upserts it on, so that a row
+// written twice in one import counts once, as it is stored.
+type keyedInterval struct {
+	key ivKey
+	row store.IntervalRow
+}
+
+// ivKey is the store's key of a card (card number, valid from) or a period
+// (scheme, employer, valid from), within one holder.
+type ivKey struct {
+	a, b string
+	from civil.Date
+}
+
+func newPending() *pending {
+	return &pending{ivs: map[string][]keyedInterval{}, readBack: map[string]bool{}}
+}
+
+func (p *pending) add(row registry.Row) {
+	switch r := row.(type) {
+	case registry.Person:
+		p.persons = append(p.persons, store.PersonRow{Key: store.PersonKey(r.NationalID, r.BHXHCode), NationalID: r.NationalID,
+			BHXHCode: r.BHXHCode, CommuneID: r.CommuneID, VillageID: r.VillageID, Sex: string(r.Sex), Birth: r.BirthDate})
+	case registry.Resident:
+		p.persons = append(p.persons, store.PersonRow{Key: r.NationalID, NationalID: r.NationalID, CommuneID: r.CommuneID,
+			VillageID: r.VillageID, Sex: string(r.Sex), Birth: r.BirthDate, Resident: true})
+	case registry.Card:
+		// The store files a card under its BHXH code (store.EachInterval).
+		p.ivs[r.BHXHCode] = append(p.ivs[r.BHXHCode], keyedInterval{ivKey{a: r.CardNo, from: r.ValidFrom}, store.IntervalRow{
+			Holder: r.BHXHCode, Scheme: "bhyt", From: r.ValidFrom, To: r.ValidTo, Issuing: r.IssuingProvince, PayerGroup: string(r.PayerGroup)}})
+	case registry.Period:
+		h := store.Holder(r.BHXHCode, r.NationalID)
+		p.ivs[h] = append(p.ivs[h], keyedInterval{ivKey{string(r.Scheme), r.EmployerCode, r.ValidFrom}, store.IntervalRow{
+			Holder: h, Scheme: string(r.Scheme), From: r.ValidFrom, To: r.ValidTo}})
+	case registry.Stop:
+		p.readBack[store.Holder(r.BHXHCode, r.NationalID)] = true
+	}
+}
+
+func (p *pending) empty() bool {
+	return len(p.persons) == 0 && len(p.ivs) == 0 && len(p.readBack) == 0
+}
+
+// rows is the holder's intervals in this import, each key once (the last row wins,
+// as the store's upsert does).
+func (p *pending) rows(h string) []store.IntervalRow {
+	list := p.ivs[h]
+	if len(list) == 1 {
+		return []store.IntervalRow{list[0].row}
+	}
+	out := make([]store.IntervalRow, 0, len(list))
+	for i, x := range list {
+		later := false
+		for _, y := range list[i+1:] {
+			if y.key == x.key {
+				later = true
+				break
+			}
+		}
+		if !later {
+			out = append(out, x.row)
+		}
+	}
+	return out
+}
+
+// holderBatch bounds the holders asked for in one query (placeholder limits).
+const holderBatch = 5000
+
+// applyImport brings the coverage index up to the registry after an import made in
+// this process. It applies only when the index was current before the import
+// (before is the registry version then); otherwise the next query rebuilds.
+func (a *App) applyImport(ctx context.Context, before string, pend *pending) error {
+	a.engMu.Lock()
+	defer a.engMu.Unlock()
+	e := a.eng
+	if e == nil || e.ver != before || pend.empty() {
+		return nil
+	}
+	after, err := a.Store.RegistryVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if err := e.applyPending(ctx, a.Store, pend); err != nil {
+		a.eng = nil // rebuilt on the next query
+		return err
+	}
+	e.forget()
+	e.ver = after
+	return nil
+}
+
+// residentChange is a change to the resident birth lists, made once the index has
+// taken the import.
+type residentChange struct {
+	from, to *coverage.Person // from: the resident leaves these lists; to: joins them
+}
+
+// applyPending is applyImport's work; the caller holds engMu, so only this goroutine
+// writes the engine's maps (queries read them under e.mu).
+func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pending) error {
+	u := update{add: make([]coverage.Person, 0, len(pend.persons)), addRows: make([]store.PersonRow, 0, len(pend.persons))}
+	var (
+		whole   []string            // persons read back whole, by key or holder
+		claimed = map[string]bool{} // holders whose intervals went with a new person
+	)
+	for _, p := range pend.persons {
+		hs := intervalHolders(p)
+		pos, known := e.personOf.get(p.Key)
+		if !known {
+			// A new person: their intervals are this import's, unless a holder key
+			// already names someone or has intervals stored before.
+			clean := true
+			for _, h := range hs {
+				_, taken := e.personOf.get(h)
+				if taken || claimed[h] || e.unplaced[h] > 0 || pend.readBack[h] {
+					clean = false
+				}
+			}
+			if !clean {
+				whole = append(whole, p.Key)
+				continue
+			}
+			cp, placed := e.person(p, nil)
+			if !placed {
+				continue
+			}
+			for _, h := range hs {
+				for _, x := range pend.rows(h) {
+					addInterval(&cp, x)
+				}
+				claimed[h] = true
+			}
+			u.addPerson(p, cp, hasIDKey(p, func(h string) bool { return len(pend.ivs[h]) > 0 }))
+			continue
+		}
+		// A known person whose record changed. A holder key new to them that meets
+		// stored intervals, or names someone else, needs the person read whole.
+		fresh := false
+		for _, h := range hs {
+			if q, ok := e.personOf.get(h); (ok && q != pos) || (!ok && e.unplaced[h] > 0) {
+				fresh = true
+			}
+		}
+		if fresh {
+			whole = append(whole, p.Key)
+			continue
+		}
+		if cp, placed := e.person(p, nil); placed {
+			e.recordChanged(&u, pos, p, cp)
+		}
+	}
+
+	// Cards and periods of persons the index knows. A person with no interval of a
+	// scheme gets this import's as their list; one who had some is read again. Only
+	// the BHXH code holds a person's intervals unless idHeld says otherwise.
+	type schemes struct {
+		holder string
+		rows   [3][]store.IntervalRow
+	}
+	byPos := map[int32]*schemes{}
+	readWhole := map[int32]bool{}
+	for h, list := range pend.ivs {
+		if claimed[h] {
+			continue
+		}
+		pos, ok := e.personOf.get(h)
+		if !ok {
+			e.unplaced[h] += len(list)
+			continue
+		}
+		if e.idHeld.has(pos) || strings.HasPrefix(h, "id:") || pend.readBack[h] {
+			readWhole[pos] = true
+			whole = append(whole, h)
+			continue
+		}
+		sc := &schemes{holder: h}
+		byPos[pos] = sc
+		for _, x := range pend.rows(h) {
+			if s, ok := schemeOf(x.Scheme); ok {
+				sc.rows[s] = append(sc.rows[s], x)
+			}
+		}
+	}
+	var reread []string // holders whose person had intervals of a scheme this import adds to
+	for pos, sc := range byPos {
+		if readWhole[pos] {
+			continue
+		}
+		had := false
+		for s, rows := range sc.rows {
+			had = had || len(rows) > 0 && e.idx.Has(pos, coverage.Scheme(s))
+		}
+		if had {
+			reread = append(reread, sc.holder)
+			continue
+		}
+		for s, rows := range sc.rows {
+			if len(rows) == 0 {
+				continue
+			}
+			var cp coverage.Person
+			for _, x := range rows {
+				addInterval(&cp, x)
+			}
+			u.changes = append(u.changes, coverage.Replace(pos, coverage.Scheme(s), cp.Intervals(coverage.Scheme(s))))
+		}
+	}
+	for h := range pend.readBack {
+		if _, ok := e.personOf.get(h); ok {
+			whole = append(whole, h)
+		}
+	}
+	if err := e.commit(&u); err != nil {
+		return err
+	}
+	if len(reread) > 0 {
+		if err := e.refreshIntervals(ctx, st, reread); err != nil {
+			return err
+		}
+	}
+	slices.Sort(whole)
+	whole = slices.Compact(whole)
+	for start := 0; start < len(whole); start += holderBatch {
+		if err := e.refreshBatch(ctx, st, whole[start:min(start+holderBatch, len(whole))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// update gathers what one step changes in the index: new persons (with what the
+// engine remembers of them) and changes to known ones, with the resident lists.
+type update struct {
+	add     []coverage.Person
+	addRows []store.PersonRow
+	idHeld  []bool
+	changes []coverage.Change
+	births  []residentChange
+}
+
+func (u *update) addPerson(p store.PersonRow, cp coverage.Person, idHeld bool) {
+	u.add, u.addRows, u.idHeld = append(u.add, cp), append(u.addRows, p), append(u.idHeld, idHeld)
+}
+
+// recordChanged records the change of a known person's record: a move (the
+// registry keeps only the current residence, so it counts from the first day), or
+// their joining the population register.
+func (e *engine) recordChanged(u *update, pos int32, p store.PersonRow, cp coverage.Person) {
+	old := e.idx.Residence(pos)
+	birth := e.idx.Birth(pos)
+	wasResident := e.residents.has(pos)
+	if old.Commune != cp.Commune || old.Village != cp.Village {
+		u.changes = append(u.changes, coverage.MoveTo(pos, coverage.Residence{From: civil.Min, Commune: cp.Commune, Village: cp.Village}))
+		if wasResident {
+			u.births = append(u.births, residentChange{
+				from: &coverage.Person{Commune: old.Commune, Village: old.Village, Birth: birth},
+				to:   &coverage.Person{Commune: cp.Commune, Village: cp.Village, Birth: birth}})
+		}
+	}
+	if p.Resident && !wasResident {
+		e.residents.set(pos)
+		u.births = append(u.births, residentChange{to: &coverage.Person{Commune: cp.Commune, Village: cp.Village, Birth: birth}})
+	}
+	e.mu.Lock()
+	e.remember(p, pos)
+	e.mu.Unlock()
+}
+
+// commit hands an update to the index and then updates the engine's own lists.
+func (e *engine) commit(u *update) error {
+	first, err := e.idx.Update(u.add, u.changes)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, p := range u.addRows {
+		pos := first + int32(i)
+		e.remember(p, pos)
+		if u.idHeld[i] {
+			e.idHeld.set(pos)
+		}
+		if p.Resident {
+			e.residents.set(pos)
+			e.insertResident(u.add[i])
+		}
+	}
+	for _, b := range u.births {
+		if b.from != nil {
+			e.removeResident(*b.from)
+		}
+		if b.to != nil {
+			e.insertResident(*b.to)
+		}
+	}
+	return nil
+}
+
+// intervalHolders are the keys a person's cards and periods are filed under.
+func intervalHolders(p store.PersonRow) []string {
+	var hs []string
+	if p.BHXHCode != "" {
+		hs = append(hs, p.BHXHCode)
+	}
+	if p.NationalID != "" {
+		hs = append(hs, "id:"+p.NationalID)
+	}
+	return hs
+}
+
+// hasIDKey reports whether the person has intervals under "id:" + national ID.
+func hasIDKey(p store.PersonRow, held func(string) bool) bool {
+	return p.NationalID != "" && held("id:"+p.NationalID)
+}
+
+// schemeOf maps a stored scheme to the index's; BHYT paid through the employer
+// (D02-LT) is not a card and counts nowhere.
+func schemeOf(s string) (coverage.Scheme, bool) {
+	switch s {
+	case "bhyt":
+		return coverage.BHYT, true
+	case "bhxh_compulsory", "bhxh_voluntary":
+		return coverage.BHXH, true
+	case "bhtn":
+		return coverage.BHTN, true
+	}
+	return 0, false
+}
+
+// refreshIntervals replaces the cards and periods of persons the index knows, read
+// again from the store (one indexed look-up per batch). Each holder must be the only
+// key their person's intervals are filed under.
+func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders []string) error {
+	byPos := map[int32]*coverage.Person{}
+	posOf := make(map[string]int32, len(holders))
+	for _, h := range holders {
+		pos, _ := e.personOf.get(h)
+		posOf[h] = pos
+		byPos[pos] = &coverage.Person{}
+	}
+	// All provinces: a card may be filed under another province than the holder's
+	// (issued before the holder was in the registry, or before a move).
+	if err := st.EachInterval(ctx, holders, func(x store.IntervalRow) error {
+		if pos, ok := posOf[x.Holder]; ok {
+			addInterval(byPos[pos], x)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	changes := make([]coverage.Change, 0, 3*len(byPos))
+	for pos, p := range byPos {
+		changes = append(changes, coverage.Replace(pos, coverage.BHYT, p.BHYT), coverage.Replace(pos, coverage.BHXH, p.BHXH), coverage.Replace(pos, coverage.BHTN, p.BHTN))
+	}
+	return e.idx.Apply(changes)
+}
+
+// refreshBatch reads persons whole — their record and every card and period under
+// any of their keys — by person key, BHXH code or "id:" + national ID, and adds or
+// replaces them in the index.
+func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []string) error {
+	keys := make([]string, len(holders))
+	for i, h := range holders {
+		keys[i] = strings.TrimPrefix(h, "id:") // a national ID is its person's key
+	}
+	var persons []store.PersonRow
+	var ivKeys []string
+	if err := st.EachPerson(ctx, keys, func(p store.PersonRow) error {
+		persons = append(persons, p)
+		ivKeys = append(ivKeys, intervalHolders(p)...)
+		return nil
+	}); err != nil {
+		return err
+	}
+	ivs := map[string][]store.IntervalRow{}
+	if err := st.EachInterval(ctx, ivKeys, func(x store.IntervalRow) error {
+		ivs[x.Holder] = append(ivs[x.Holder], x)
+		return nil
+	}); err != nil {
+		return err
+	}
+	var u update
+	for _, p := range persons {
+		idHeld := hasIDKey(p, func(h string) bool { return len(ivs[h]) > 0 })
+		hs := intervalHolders(p)
+		cp, ok := e.person(p, ivs)
+		if !ok {
+			continue
+		}
+		for _, h := range hs {
+			delete(e.unplaced, h) // their intervals have a person now
+		}
+		pos, known := e.personOf.get(p.Key)
+		if !known {
+			u.addPerson(p, cp, idHeld)
+			continue
+		}
+		u.changes = append(u.changes, coverage.Replace(pos, coverage.BHYT, cp.BHYT), coverage.Replace(pos, coverage.BHXH, cp.BHXH), coverage.Replace(pos, coverage.BHTN, cp.BHTN))
+		if idHeld {
+			e.idHeld.set(pos)
+		}
+		e.recordChanged(&u, pos, p, cp)
+	}
+	return e.commit(&u)
+}
+
+// unplacedRows counts the cards and periods stored for holders not in the registry.
+func (e *engine) unplacedRows() int {
+	n := 0
+	for _, c := range e.unplaced {
+		n += c
+	}
+	return n
+}
+
+// addResident counts a resident of the population register for the registry
+// denominators (M2: "counted from the resident registry").
+func (e *engine) addResident(p coverage.Person) {
+	e.births[p.Commune] = append(e.births[p.Commune], p.Birth)
+	if p.Village != coverage.NoVillage {
+		e.vbirths[p.Village] = append(e.vbirths[p.Village], p.Birth)
+	}
+}
+
+// insertResident adds a resident after the build, keeping the lists sorted.
+func (e *engine) insertResident(p coverage.Person) {
+	ins := func(b []civil.Date) []civil.Date {
+		i, _ := slices.BinarySearch(b, p.Birth)
+		return slices.Insert(b, i, p.Birth)
+	}
+	e.births[p.Commune] = ins(e.births[p.Commune])
+	if p.Village != coverage.NoVillage {
+		e.vbirths[p.Village] = ins(e.vbirths[p.Village])
+	}
+}
+
+// removeResident takes a resident out of the lists of where they lived.
+func (e *engine) removeResident(p coverage.Person) {
+	del := func(b []civil.Date) []civil.Date {
+		if i, ok := slices.BinarySearch(b, p.Birth); ok {
+			return slices.Delete(b, i, i+1)
+		}
+		return b
+	}
+	e.births[p.Commune] = del(e.births[p.Commune])
+	if p.Village != coverage.NoVillage {
+		e.vbirths[p.Village] = del(e.vbirths[p.Village])
+	}
+}
+
+// bitset is a set of positions.
+type bitset []uint64
+
+func (b bitset) has(i int32) bool {
+	w := int(i >> 6)
+	return w < len(b) && b[w]&(1<<(uint(i)&63)) != 0
+}
+
+func (b *bitset) set(i int32) {
+	w := int(i >> 6)
+	for len(*b) <= w {
+		*b = append(*b, 0)
+	}
+	(*b)[w] |= 1 << (uint(i) & 63)
+}
