@@ -23,12 +23,12 @@ type engine struct {
 	communeIDs []int64         // position → commune unit ID
 	villageOf  map[int64]int32
 	villageIDs []int64
-	personOf   personIndex // BHXH code, person key or "id:"+national ID → position
-	unplaced   map[string]int   // holder → cards and periods stored for a holder not in the registry
-	residents  bitset           // positions of residents of the population register
-	idHeld     bitset           // positions with cards or periods filed under "id:" + national ID
-	births     [][]civil.Date   // per commune position: residents' birth dates, sorted
-	vbirths    [][]civil.Date   // per village position
+	personOf   personIndex    // BHXH code, person key or "id:"+national ID → position
+	unplaced   map[string]int // holder → cards and periods stored for a holder not in the registry
+	residents  bitset         // positions of residents of the population register
+	idHeld     bitset         // positions with cards or periods filed under "id:" + national ID
+	births     [][]civil.Date // per commune position: residents' birth dates, sorted
+	vbirths    [][]civil.Date // per village position
 
 	BuiltIn time.Duration
 
