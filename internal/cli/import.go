@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register("import", "import a file: phusong import KIND FILE [--dry-run] (kinds: "+strings.Join(importKindNames(), ", ")+")", runImport)
+	register("import", "import a file (CSV; villages and registry kinds also XLSX): phusong import KIND FILE [--dry-run] (kinds: "+strings.Join(importKindNames(), ", ")+")", runImport)
 }
 
 // importer runs one kind of import; each capability adds its kinds here.

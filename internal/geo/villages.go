@@ -48,10 +48,11 @@ const MaxVillageCode = 20
 // Nothing is returned unless every row is good.
 func ParseVillages(a *Atlas, file string, r io.Reader, date civil.Date) (*Change, error) {
 	c := &importer.Collector{File: file}
-	f, ok := importer.OpenCSV(c, r, "commune_code", "village_code", "village_name")
+	f, ok := importer.OpenTable(c, file, r, "villages", "commune_code", "village_code", "village_name")
 	if !ok {
 		return nil, c.Err()
 	}
+	defer f.Close()
 	ch := &Change{}
 	seen := map[villageKey]int{}
 	next := a.MaxID()
@@ -147,8 +148,10 @@ func readVillageType(f *importer.CSV) (string, bool) {
 
 // villageCommune is the commune-level unit with commune_code on from.
 func villageCommune(a *Atlas, f *importer.CSV, from civil.Date) (*Unit, bool) {
-	code, ok := f.Required("commune_code")
-	if !ok {
+	// A workbook may hold the code as a number without its leading zeros.
+	code := f.Code("commune_code", importer.Width{Digits: 5, Zeros: 4})
+	if code == "" {
+		f.Required("commune_code") // reports it missing
 		return nil, false
 	}
 	u, err := a.Find(code, from)

@@ -1,6 +1,7 @@
-// Package importer reads the files users bring (CSV now, XLSX and the BHXH list
-// layouts later) into validated rows. A file is checked whole before anything is
-// written: every problem names the file, row and column, in Vietnamese and English.
+// Package importer reads the tables users bring, as UTF-8 CSV or as an XLSX workbook
+// (OpenTable, SheetRows), into validated rows. A file is checked whole before
+// anything is written: every problem names the file, row and column, in Vietnamese
+// and English; in a workbook the row is the one the spreadsheet shows.
 package importer
 
 import (

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"io"
 	"strconv"
 	"strings"
@@ -49,4 +50,18 @@ func mustFixture(b *testing.B, name string) string {
 		b.Fatal(err)
 	}
 	return s
+}
+
+// BenchmarkReadPersonsXLSX reads 10,000 persons from a workbook (dates as serials),
+// for comparison with the CSV path.
+func BenchmarkReadPersonsXLSX(b *testing.B) {
+	csvIn, _ := io.ReadAll(personsStream(10000))
+	in := xlsxOf(b, string(csvIn), "", false)
+	for b.Loop() {
+		n := 0
+		err := ReadPersons("p.xlsx", bytes.NewReader(in), fakeUnits{}, func(Person) error { n++; return nil })
+		if err != nil || n != 10000 {
+			b.Fatal(n, err)
+		}
+	}
 }

@@ -111,7 +111,7 @@ func readForm(file string, r io.Reader, spec *formSpec, handle func(*formRow, *f
 	c := &importer.Collector{File: file}
 	wb, err := openWorkbook(file, r)
 	if err != nil {
-		c.Add(0, 0, "", "không mở được tệp XLSX: "+err.Error(), "cannot open the XLSX file: "+err.Error())
+		c.CannotOpen(err)
 		return c.Err()
 	}
 	defer wb.Close()
@@ -128,6 +128,7 @@ func readForm(file string, r io.Reader, spec *formSpec, handle func(*formRow, *f
 			return found
 		}
 		found = true
+		h.date1904 = wb.date1904()
 		if !h.missingColumns(c, spec) {
 			return true
 		}

@@ -189,12 +189,12 @@ func TestParseFormValues(t *testing.T) {
 	dates := map[string]string{"14/03/1985": "1985-03-14", "4/3/1985": "1985-03-04", "1985-03-14": "1985-03-14",
 		"14-03-1985": "1985-03-14", "03/1985": "1985-03-01", "1985": "1985-01-01", "31120": "1985-03-14"}
 	for in, want := range dates {
-		if d, _, ok := parseFormDate(in); !ok || d.String() != want {
+		if d, _, ok := parseFormDate(in, false); !ok || d.String() != want {
 			t.Errorf("%s → %s %v", in, d, ok)
 		}
 	}
 	for _, bad := range []string{"31/02/1985", "1985/03", "x", "14/03/85", "0"} {
-		if _, _, ok := parseFormDate(bad); ok {
+		if _, _, ok := parseFormDate(bad, false); ok {
 			t.Errorf("%s accepted", bad)
 		}
 	}

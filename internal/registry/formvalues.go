@@ -58,24 +58,10 @@ func (r *formRow) required(key string) (string, bool) {
 	return v, true
 }
 
-// excelEpoch is day 0 of Excel's 1900 date system as Excel counts it (its 1900 leap
-// year bug makes 1899-12-30 the working epoch for every date after February 1900).
-var excelEpoch = civil.Of(1899, time.December, 30)
-
-// serial reads an Excel date serial as stored in an XLSX cell ("31182" or "31182.0").
-func serial(s string) (civil.Date, bool) {
-	whole, frac, _ := strings.Cut(s, ".")
-	n, err := strconv.Atoi(whole)
-	if err != nil || strings.Trim(frac, "0123456789") != "" || n < 1 || n > 2958465 {
-		return 0, false
-	}
-	return excelEpoch.AddDays(n), true
-}
-
 // parseFormDate reads a date as the forms write it: dd/mm/yyyy (also with - or .),
 // ISO yyyy-mm-dd, mm/yyyy (month precision), yyyy alone (year precision), or an
-// Excel serial.
-func parseFormDate(s string) (civil.Date, Precision, bool) {
+// Excel serial (importer.ExcelDate; date1904 for a workbook counting from 1904).
+func parseFormDate(s string, date1904 bool) (civil.Date, Precision, bool) {
 	if isDigits(s, 4) {
 		y, _ := strconv.Atoi(s)
 		if y >= 1900 && y <= 2100 {
@@ -94,7 +80,7 @@ func parseFormDate(s string) (civil.Date, Precision, bool) {
 			return validDate(nums[1], nums[0], 1, PrecisionMonth)
 		}
 	}
-	if d, ok := serial(s); ok {
+	if d, ok := importer.ExcelDate(s, date1904); ok {
 		return d, PrecisionDay, true
 	}
 	return 0, "", false
@@ -133,7 +119,7 @@ func (r *formRow) date(key string, required bool) (civil.Date, Precision, bool) 
 		}
 		return 0, PrecisionUnknown, true
 	}
-	d, p, ok := parseFormDate(v)
+	d, p, ok := parseFormDate(v, r.h.date1904)
 	if !ok {
 		r.bad(key, "ngày không hợp lệ "+strconv.Quote(v)+", cần dd/mm/yyyy", "invalid date "+strconv.Quote(v)+", want dd/mm/yyyy")
 	}

@@ -64,6 +64,18 @@ func addFixtures(f *testing.F, names ...string) {
 	}
 }
 
+// addWorkbooks adds each fixture as an XLSX workbook (see xlsxOf), and a broken one.
+func addWorkbooks(f *testing.F, names ...string) {
+	for _, n := range names {
+		b, err := readFixture(n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(xlsxOf(f, b, "", true)))
+	}
+	f.Add("PK\x03\x04garbage")
+}
+
 func readFixture(name string) (string, error) {
 	b, err := os.ReadFile("testdata/" + name)
 	return string(b), err
@@ -71,22 +83,26 @@ func readFixture(name string) (string, error) {
 
 func FuzzReadPersons(f *testing.F) {
 	addFixtures(f, "persons.csv", "dup-persons-1.csv")
+	addWorkbooks(f, "persons.csv")
 	f.Add("national_id,bhxh_code,full_name,birth_date,sex,commune_code,village_code,household_id\n079075001234,079075001234,Lê,1975-07-30,Nam,26734,01,\"a\"\"b\"\n")
 	f.Fuzz(func(t *testing.T, in string) { fuzzRead(t, KindPersons, in) })
 }
 
 func FuzzReadResidents(f *testing.F) {
 	addFixtures(f, "residents.csv")
+	addWorkbooks(f, "residents.csv")
 	f.Fuzz(func(t *testing.T, in string) { fuzzRead(t, KindResidents, in) })
 }
 
 func FuzzReadCards(f *testing.F) {
 	addFixtures(f, "bhyt_cards.csv", "dup-cards.csv")
+	addWorkbooks(f, "bhyt_cards.csv")
 	f.Fuzz(func(t *testing.T, in string) { fuzzRead(t, KindCards, in) })
 }
 
 func FuzzReadPeriods(f *testing.F) {
 	addFixtures(f, "bhxh_periods.csv", "bhtn_periods.csv")
+	addWorkbooks(f, "bhxh_periods.csv", "bhtn_periods.csv")
 	f.Fuzz(func(t *testing.T, in string) {
 		fuzzRead(t, KindBHXHPeriods, in)
 		fuzzRead(t, KindBHTNPeriods, in)
@@ -95,11 +111,13 @@ func FuzzReadPeriods(f *testing.F) {
 
 func FuzzReadDenominators(f *testing.F) {
 	addFixtures(f, "denominators.csv")
+	addWorkbooks(f, "denominators.csv")
 	f.Fuzz(func(t *testing.T, in string) { fuzzRead(t, KindDenominators, in) })
 }
 
 func FuzzReadTargets(f *testing.F) {
 	addFixtures(f, "targets.csv")
+	addWorkbooks(f, "targets.csv")
 	f.Fuzz(func(t *testing.T, in string) { fuzzRead(t, KindTargets, in) })
 }
 

@@ -92,6 +92,8 @@ type formHeader struct {
 	cols  map[string]int // field key → 0-based column
 	names []string       // column headers as written, for problems
 	title map[string]string
+	// date1904: the workbook counts date serials from 1904 (old Mac Excel).
+	date1904 bool
 }
 
 // lookahead lets the header search give back one row.

@@ -18,8 +18,15 @@ import (
 // when any row was bad, so the caller rolls back what it wrote: the import is all or
 // nothing. An error from emit stops the read and is returned wrapped with the row.
 // Memory grows only with the keys kept to find duplicates inside the file, never
-// with the rows themselves. units may be nil: codes are then checked for form only
-// and IDs stay 0.
+// with the rows themselves (an XLSX file itself is held in memory). units may be
+// nil: codes are then checked for form only and IDs stay 0.
+//
+// The file may be CSV or an XLSX workbook, told apart by its content. A plain layout
+// is read from the worksheet named like the kind ("persons"), else from the first
+// worksheet; its first non-empty row is the header with the CSV layout's column
+// names. Text cells are read as typed; date cells and digit codes that Excel stored
+// as numbers are read as importer.OpenTable says. Problems give the row as the
+// spreadsheet shows it.
 func Read(kind, file string, r io.Reader, units Units, emit func(Row) error) error {
 	switch strings.ToLower(strings.TrimSpace(kind)) {
 	case KindPersons:
@@ -46,14 +53,18 @@ func Read(kind, file string, r io.Reader, units Units, emit func(Row) error) err
 	return fault.Newf(fault.Invalid, "loại tệp %q không có; các loại: %s", "unknown file kind %q; kinds: %s", kind, strings.Join(Kinds, ", "))
 }
 
-// readCSV drives a plain CSV layout: parse checks one row and reports its problems
-// to the collector; good rows are emitted while the file is clean.
-func readCSV[T any](file string, r io.Reader, required []string, parse func(*importer.CSV) (T, bool), emit func(T) error) error {
+// readTable drives a plain layout of PRODUCT.md §5, given as CSV or as an XLSX
+// workbook (importer.OpenTable: the worksheet named like the kind, such as
+// "persons", else the first; its first row is the header). parse checks one row and
+// reports its problems to the collector; good rows are emitted while the file is
+// clean.
+func readTable[T any](file string, r io.Reader, kind string, required []string, parse func(*importer.CSV) (T, bool), emit func(T) error) error {
 	c := &importer.Collector{File: file}
-	f, ok := importer.OpenCSV(c, r, required...)
+	f, ok := importer.OpenTable(c, file, r, kind, required...)
 	if !ok {
 		return c.Err()
 	}
+	defer f.Close()
 	for f.Next() {
 		v, ok := parse(f)
 		if !ok || c.Count() > 0 {
@@ -74,7 +85,7 @@ var personColumns = []string{"national_id", "bhxh_code", "full_name", "birth_dat
 // BHXH code twice in the file is a problem.
 func ReadPersons(file string, r io.Reader, units Units, emit func(Person) error) error {
 	seen := newSeen()
-	return readCSV(file, r, personColumns, func(f *importer.CSV) (Person, bool) {
+	return readTable(file, r, KindPersons, personColumns, func(f *importer.CSV) (Person, bool) {
 		p, ok := readPerson(f, units, true)
 		ok = seen.onceNum(f, "national_id", pack(p.NationalID, tagID), 0) && ok
 		ok = seen.onceNum(f, "bhxh_code", pack(p.BHXHCode, tagCode), 0) && ok
@@ -87,7 +98,7 @@ func ReadPersons(file string, r io.Reader, units Units, emit func(Person) error)
 func ReadResidents(file string, r io.Reader, units Units, emit func(Resident) error) error {
 	seen := newSeen()
 	cols := []string{"national_id", "full_name", "birth_date", "sex", "commune_code", "village_code", "household_id"}
-	return readCSV(file, r, cols, func(f *importer.CSV) (Resident, bool) {
+	return readTable(file, r, KindResidents, cols, func(f *importer.CSV) (Resident, bool) {
 		p, ok := readPerson(f, units, false)
 		ok = seen.onceNum(f, "national_id", pack(p.NationalID, tagID), 0) && ok
 		return Resident{Row: p.Row, NationalID: p.NationalID, FullName: p.FullName, BirthDate: p.BirthDate,
@@ -98,7 +109,7 @@ func ReadResidents(file string, r io.Reader, units Units, emit func(Resident) er
 
 // readPerson reads the columns persons and residents share; withBHXH adds bhxh_code.
 func readPerson(f *importer.CSV, units Units, withBHXH bool) (Person, bool) {
-	p := Person{Row: f.Row(), NationalID: f.Get("national_id")}
+	p := Person{Row: f.Row(), NationalID: f.Code("national_id", idWidth...)}
 	name, err := CheckName(f.Get("full_name"))
 	ok := bad(f, "full_name", err)
 	p.FullName = name
@@ -119,7 +130,7 @@ func readPerson(f *importer.CSV, units Units, withBHXH bool) (Person, bool) {
 			year = birth.Year()
 		}
 		_, err := CheckNationalID(p.NationalID, year, p.Sex)
-		ok = bad(f, "national_id", err) && ok
+		ok = badCode(f, "national_id", p.NationalID, err) && ok
 	}
 	return p, readResidence(f, units, &p) && ok
 }
@@ -137,7 +148,7 @@ func birthDate(f *importer.CSV, col string) (civil.Date, bool) {
 // readBHXHColumn reads bhxh_code of a person: 10 digits, or a 12-digit ĐDCN that is
 // then the national ID (CV 1804) and must agree with national_id when both are given.
 func readBHXHColumn(f *importer.CSV, p *Person) bool {
-	v := f.Get("bhxh_code")
+	v := f.Code("bhxh_code", bhxhWidths...)
 	if v == "" {
 		if p.NationalID == "" {
 			f.Bad("national_id", "cần số định danh cá nhân hoặc mã số BHXH", "a national ID or a BHXH code is needed")
@@ -146,7 +157,7 @@ func readBHXHColumn(f *importer.CSV, p *Person) bool {
 		return true
 	}
 	code, err := ParseBHXHCode(v)
-	if !bad(f, "bhxh_code", err) {
+	if !badCode(f, "bhxh_code", v, err) {
 		return false
 	}
 	if code.Kind == KindBHXH {
@@ -165,7 +176,7 @@ func readBHXHColumn(f *importer.CSV, p *Person) bool {
 // readResidence resolves commune_code (required) and village_code and reads
 // household_id (both optional).
 func readResidence(f *importer.CSV, units Units, p *Person) bool {
-	p.CommuneCode, p.VillageCode, p.HouseholdID = f.Get("commune_code"), f.Get("village_code"), f.Get("household_id")
+	p.CommuneCode, p.VillageCode, p.HouseholdID = f.Code("commune_code", communeWidth...), f.Get("village_code"), f.Get("household_id")
 	ok := true
 	if p.CommuneCode == "" {
 		f.Bad("commune_code", "thiếu mã xã", "commune code is missing")
@@ -181,7 +192,8 @@ func readResidence(f *importer.CSV, units Units, p *Person) bool {
 		if p.VillageCode != "" {
 			vid, vok := units.Village(id, p.VillageCode)
 			if !vok {
-				f.Bad("village_code", "xã "+p.CommuneCode+" không có thôn/tổ mã "+strconv.Quote(p.VillageCode), "commune "+p.CommuneCode+" has no village with code "+strconv.Quote(p.VillageCode))
+				vi, en := zerosHint(f, p.VillageCode)
+				f.Bad("village_code", "xã "+p.CommuneCode+" không có thôn/tổ mã "+strconv.Quote(p.VillageCode)+vi, "commune "+p.CommuneCode+" has no village with code "+strconv.Quote(p.VillageCode)+en)
 				ok = false
 			}
 			p.VillageID = vid
@@ -192,6 +204,29 @@ func readResidence(f *importer.CSV, units Units, p *Person) bool {
 		ok = false
 	}
 	return ok
+}
+
+// The digit codes a workbook may hold as numbers, with the leading zeros each can
+// have (importer.Width): a national ID begins with its province 001–096 (NĐ 137/2015
+// Điều 13); a BHXH code, the numeric card number and a facility code with a 2-digit
+// province; a commune code is 5 digits, 00001 to 32xxx.
+var (
+	idWidth       = []importer.Width{{Digits: 12, Zeros: 2}}
+	bhxhWidths    = []importer.Width{{Digits: 10, Zeros: 1}, {Digits: 12, Zeros: 2}}
+	communeWidth  = []importer.Width{{Digits: 5, Zeros: 4}}
+	provinceWidth = []importer.Width{{Digits: 2, Zeros: 1}}
+	facilityWidth = []importer.Width{{Digits: 5, Zeros: 1}}
+)
+
+// zerosHint completes a problem about a code of digits that a workbook may have
+// stored as a number, dropping its leading zeros, where no fixed width tells how
+// many (unit and village codes): it says how to fix the file.
+func zerosHint(f *importer.CSV, code string) (vi, en string) {
+	if !f.Workbook() || code == "" || code[0] == '0' || !isDigits(code, len(code)) {
+		return "", ""
+	}
+	return "; nếu Excel lưu mã dạng số thì đã bỏ các số 0 ở đầu: định dạng cột là Văn bản (Text) rồi nhập lại mã",
+		"; if Excel stored the code as a number it dropped the leading zeros: format the column as Text and enter the codes again"
 }
 
 // MaxCodeLen bounds free-form codes (household, employer, unit, village).
@@ -217,6 +252,18 @@ func bad(f *importer.CSV, col string, err error) bool {
 	}
 	vi, en := fault.Messages(err)
 	f.Bad(col, vi, en)
+	return false
+}
+
+// badCode is bad for a digit code, telling how to fix a workbook that stored it as a
+// number.
+func badCode(f *importer.CSV, col, code string, err error) bool {
+	if err == nil {
+		return true
+	}
+	vi, en := fault.Messages(err)
+	hvi, hen := zerosHint(f, code)
+	f.Bad(col, vi+hvi, en+hen)
 	return false
 }
 
@@ -296,7 +343,7 @@ var cardColumns = []string{"card_no", "bhxh_code", "group_code", "benefit_level"
 func ReadCards(file string, r io.Reader, emit func(Card) error) error {
 	seen := newSeen()
 	codes := DefaultCodes()
-	return readCSV(file, r, cardColumns, func(f *importer.CSV) (Card, bool) {
+	return readTable(file, r, KindCards, cardColumns, func(f *importer.CSV) (Card, bool) {
 		c, ok := readCard(f, codes)
 		if ok {
 			num, _ := ParseCard(c.CardNo)
@@ -307,11 +354,12 @@ func ReadCards(file string, r io.Reader, emit func(Card) error) error {
 }
 
 func readCard(f *importer.CSV, codes *CodeTable) (Card, bool) {
-	c := Card{Row: f.Row(), IssuingProvince: f.Get("issuing_province")}
+	c := Card{Row: f.Row(), IssuingProvince: f.Code("issuing_province", provinceWidth...)}
 	group, gok := f.Required("group_code")
 	c.GroupCode = strings.ToUpper(group)
-	num, err := ParseCard(f.Get("card_no"))
-	ok := bad(f, "card_no", err) && gok
+	cardNo := f.Code("card_no", bhxhWidths[0])
+	num, err := ParseCard(cardNo)
+	ok := badCode(f, "card_no", cardNo, err) && gok
 	c.CardNo = num.String()
 	from, fok := f.Date("valid_from", false)
 	to, tok := f.Date("valid_to", true)
@@ -336,7 +384,7 @@ func readCard(f *importer.CSV, codes *CodeTable) (Card, bool) {
 		ok = bad(f, "group_code", err) && ok
 		c.PayerGroup = pc.Payer
 	}
-	c.InitialFacility = strings.ToUpper(f.Get("initial_facility"))
+	c.InitialFacility = strings.ToUpper(f.Code("initial_facility", facilityWidth...))
 	if c.InitialFacility != "" && !facilityCode(c.InitialFacility) {
 		f.Bad("initial_facility", "mã nơi ĐK KCB ban đầu phải gồm 5 ký tự", "initial facility code must be 5 characters")
 		ok = false
@@ -347,8 +395,9 @@ func readCard(f *importer.CSV, codes *CodeTable) (Card, bool) {
 // cardCode reads bhxh_code of a card: the 10-digit code, which must be the last 10
 // digits of the card number, or a ĐDCN kept as NationalID.
 func cardCode(f *importer.CSV, c *Card, num CardNumber, numOK bool) bool {
-	code, err := ParseBHXHCode(f.Get("bhxh_code"))
-	if !bad(f, "bhxh_code", err) {
+	v := f.Code("bhxh_code", bhxhWidths...)
+	code, err := ParseBHXHCode(v)
+	if !badCode(f, "bhxh_code", v, err) {
 		return false
 	}
 	c.BHXHCode = num.BHXHCode
@@ -403,7 +452,7 @@ var periodColumns = []string{"bhxh_code", "employer_code", "valid_from", "valid_
 func ReadBHXHPeriods(file string, r io.Reader, emit func(Period) error) error {
 	seen := newSeen()
 	cols := append([]string{"kind"}, periodColumns...)
-	return readCSV(file, r, cols, func(f *importer.CSV) (Period, bool) {
+	return readTable(file, r, KindBHXHPeriods, cols, func(f *importer.CSV) (Period, bool) {
 		p := Period{}
 		ok := true
 		switch strings.ToLower(f.Get("kind")) {
@@ -423,15 +472,16 @@ func ReadBHXHPeriods(file string, r io.Reader, emit func(Period) error) error {
 // required.
 func ReadBHTNPeriods(file string, r io.Reader, emit func(Period) error) error {
 	seen := newSeen()
-	return readCSV(file, r, periodColumns, func(f *importer.CSV) (Period, bool) {
+	return readTable(file, r, KindBHTNPeriods, periodColumns, func(f *importer.CSV) (Period, bool) {
 		return readPeriod(f, Period{Scheme: BHTN}, seen, true)
 	}, emit)
 }
 
 func readPeriod(f *importer.CSV, p Period, seen *seen, ok bool) (Period, bool) {
 	p.Row = f.Row()
-	code, err := ParseBHXHCode(f.Get("bhxh_code"))
-	ok = bad(f, "bhxh_code", err) && ok
+	v := f.Code("bhxh_code", bhxhWidths...)
+	code, err := ParseBHXHCode(v)
+	ok = badCode(f, "bhxh_code", v, err) && ok
 	if code.Kind == KindDDCN {
 		p.NationalID = code.Value
 	} else {
@@ -486,7 +536,7 @@ func employerCode(s string) bool {
 // year.
 func ReadDenominators(file string, r io.Reader, units Units, emit func(Denominator) error) error {
 	seen := newSeen()
-	return readCSV(file, r, []string{"unit_code", "year", "population", "labour_force"}, func(f *importer.CSV) (Denominator, bool) {
+	return readTable(file, r, KindDenominators, []string{"unit_code", "year", "population", "labour_force"}, func(f *importer.CSV) (Denominator, bool) {
 		d := Denominator{Row: f.Row()}
 		var ok bool
 		d.UnitCode, d.UnitID, ok = readUnit(f, units)
@@ -534,7 +584,8 @@ func readUnit(f *importer.CSV, units Units) (string, int64, bool) {
 	}
 	id, found := units.Unit(code)
 	if !found {
-		f.Bad("unit_code", "không có đơn vị hành chính mã "+strconv.Quote(code)+" vào ngày nhập", "no administrative unit with code "+strconv.Quote(code)+" on the import date")
+		vi, en := zerosHint(f, code)
+		f.Bad("unit_code", "không có đơn vị hành chính mã "+strconv.Quote(code)+" vào ngày nhập"+vi, "no administrative unit with code "+strconv.Quote(code)+" on the import date"+en)
 	}
 	return code, id, found
 }
@@ -545,7 +596,7 @@ func readUnit(f *importer.CSV, units Units) (string, int64, bool) {
 // indicator and deadline.
 func ReadTargets(file string, r io.Reader, units Units, emit func(Target) error) error {
 	seen := newSeen()
-	return readCSV(file, r, []string{"unit_code", "indicator", "deadline", "value", "document"}, func(f *importer.CSV) (Target, bool) {
+	return readTable(file, r, KindTargets, []string{"unit_code", "indicator", "deadline", "value", "document"}, func(f *importer.CSV) (Target, bool) {
 		t := Target{Row: f.Row(), Indicator: Indicator(strings.ToLower(f.Get("indicator"))), Value: f.Get("value"), Document: f.Get("document")}
 		var ok bool
 		t.UnitCode, t.UnitID, ok = readUnit(f, units)

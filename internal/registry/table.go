@@ -5,13 +5,12 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/phusong/phusong/internal/importer"
 )
 
 // sheet is a grid of text cells read one row at a time: a CSV file or one worksheet
@@ -72,86 +71,41 @@ func (s *csvSheet) Cells() []string { return s.rec }
 func (s *csvSheet) Err() error      { return s.err }
 func (s *csvSheet) Close()          {}
 
-// xlsxSheet streams one worksheet with raw cell values: numbers and dates come as
-// stored (a date is an Excel serial), never through a display format.
-type xlsxSheet struct {
-	rows  *excelize.Rows
-	row   int
-	cells []string
-	err   error
-}
-
-func (s *xlsxSheet) Next() bool {
-	if s.err != nil || !s.rows.Next() {
-		if s.err == nil {
-			s.err = s.rows.Error()
-		}
-		return false
-	}
-	s.row++
-	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		s.err = err
-		return false
-	}
-	s.cells = cells
-	return true
-}
-
-func (s *xlsxSheet) Row() int        { return s.row }
-func (s *xlsxSheet) Cells() []string { return s.cells }
-func (s *xlsxSheet) Err() error      { return s.err }
-func (s *xlsxSheet) Close()          { _ = s.rows.Close() }
-
-// workbook gives the sheets of a file in order: one for CSV, each worksheet for XLSX.
+// workbook gives the sheets of a file in order: one for CSV, each worksheet for XLSX
+// (importer.SheetRows: raw values, a date is an Excel serial).
 type workbook struct {
-	xlsx   *excelize.File
-	names  []string
-	csv    *bufio.Reader
-	isXLSX bool
+	xlsx *importer.Workbook
+	csv  *bufio.Reader
 }
 
-// maxUnzip bounds what an XLSX may expand to, against zip bombs.
-const maxUnzip = 1 << 30
-
-// openWorkbook detects XLSX by extension or by its zip signature.
-func openWorkbook(file string, r io.Reader) (wb *workbook, err error) {
+// openWorkbook tells XLSX from CSV by the content, or by the name (importer.IsWorkbook).
+func openWorkbook(file string, r io.Reader) (*workbook, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	sig, _ := br.Peek(4)
-	ext := strings.ToLower(filepath.Ext(file))
-	if !bytes.Equal(sig, []byte("PK\x03\x04")) && ext != ".xlsx" && ext != ".xlsm" {
+	sig, _ := br.Peek(8)
+	if !importer.IsWorkbook(file, sig) {
 		return &workbook{csv: br}, nil
 	}
-	defer func() {
-		if p := recover(); p != nil { // a broken workbook must not bring the server down
-			err = fmt.Errorf("%v", p)
-		}
-	}()
-	f, err := excelize.OpenReader(br, excelize.Options{UnzipSizeLimit: maxUnzip})
+	wb, err := importer.OpenWorkbook(br)
 	if err != nil {
 		return nil, err
 	}
-	return &workbook{xlsx: f, names: f.GetSheetList(), isXLSX: true}, nil
+	return &workbook{xlsx: wb}, nil
 }
 
+// date1904 reports whether the workbook counts dates from 1904.
+func (wb *workbook) date1904() bool { return wb.xlsx != nil && wb.xlsx.Date1904() }
+
 // sheets calls try with each sheet until it returns true.
-func (wb *workbook) sheets(try func(sheet) bool) (err error) {
-	if !wb.isXLSX {
-		s := newCSVSheet(wb.csv)
-		try(s)
+func (wb *workbook) sheets(try func(sheet) bool) error {
+	if wb.xlsx == nil {
+		try(newCSVSheet(wb.csv))
 		return nil
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%v", p)
-		}
-	}()
-	for _, name := range wb.names {
-		rows, err := wb.xlsx.Rows(name)
+	for _, name := range wb.xlsx.Sheets() {
+		s, err := wb.xlsx.Rows(name)
 		if err != nil {
 			return err
 		}
-		s := &xlsxSheet{rows: rows}
 		found := try(s)
 		s.Close()
 		if found {
@@ -163,7 +117,7 @@ func (wb *workbook) sheets(try func(sheet) bool) (err error) {
 
 func (wb *workbook) Close() {
 	if wb.xlsx != nil {
-		_ = wb.xlsx.Close()
+		wb.xlsx.Close()
 	}
 }
 
