@@ -50,16 +50,7 @@ func duckdbPhase(ctx context.Context, c config) (*result, error) {
 			return nil, err
 		}
 		defer rows.Close()
-		out := map[string]int64{}
-		for rows.Next() {
-			var code string
-			var n int64
-			if err := rows.Scan(&code, &n); err != nil {
-				return nil, err
-			}
-			out[code] = n
-		}
-		return out, rows.Err()
+		return countsOf(rows)
 	})
 	if err != nil {
 		return nil, err

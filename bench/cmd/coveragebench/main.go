@@ -43,7 +43,10 @@ type config struct {
 	Skip      map[string]bool
 }
 
-var phases = []string{"index", "phusong-sqlite", "phusong-postgres", "postgres-sql", "duckdb"}
+var phases = []string{"index", "phusong-sqlite", "phusong-postgres", "sqlite-sql", "postgres-sql", "duckdb"}
+
+// sqlEngines are the phases that answer the question in SQL over the raw files.
+var sqlEngines = []string{"sqlite-sql", "postgres-sql", "duckdb"}
 
 func main() {
 	log.SetFlags(log.Ltime)
@@ -105,6 +108,8 @@ func runPhase(ctx context.Context, c config, phase string) (*result, error) {
 		return phusongPhase(ctx, c, "sqlite")
 	case "phusong-postgres":
 		return phusongPhase(ctx, c, "postgres")
+	case "sqlite-sql":
+		return sqliteSQLPhase(ctx, c)
 	case "postgres-sql":
 		return postgresSQLPhase(ctx, c)
 	case "duckdb":
@@ -253,7 +258,7 @@ func crossCheck(all map[string]*result) {
 	if idx == nil {
 		return
 	}
-	for _, p := range []string{"postgres-sql", "duckdb"} {
+	for _, p := range sqlEngines {
 		r := all[p]
 		if r == nil || r.PerCommune == nil {
 			continue

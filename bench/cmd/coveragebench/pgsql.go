@@ -72,16 +72,8 @@ func postgresSQLPhase(ctx context.Context, c config) (*result, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := map[string]int64{}
-		for rows.Next() {
-			var code string
-			var n int64
-			if err := rows.Scan(&code, &n); err != nil {
-				return nil, err
-			}
-			out[code] = n
-		}
-		return out, rows.Err()
+		defer rows.Close()
+		return countsOf(rows)
 	})
 	if err != nil {
 		return nil, err

@@ -69,7 +69,7 @@ func report(c config, all map[string]*result) reportOut {
 		row("Phủ Sóng on "+k, f(r.ImportTotalS, "s"), f(r.PrecomputeS, "s"), f(r.ImportTotalS+r.PrecomputeS, "s"),
 			f(r.DashAllMeanMs, "ms")+" (34 calls)", f(r.DashAllP99Ms, "ms"), f(r.DashP50Ms, "ms")+" / "+f(r.DashP99Ms, "ms"), vis, f(r.PeakRSSMB, "MB"), fmt.Sprint(r.Covered))
 	}
-	for _, k := range []string{"postgres-sql", "duckdb"} {
+	for _, k := range sqlEngines {
 		r := all[k]
 		if r == nil {
 			continue
@@ -78,7 +78,7 @@ func report(c config, all map[string]*result) reportOut {
 			row(k, "failed: "+r.Error)
 			continue
 		}
-		name := map[string]string{"postgres-sql": "PostgreSQL plain SQL (COPY)", "duckdb": "DuckDB (read_csv)"}[k]
+		name := map[string]string{"sqlite-sql": "SQLite plain SQL (INSERT)", "postgres-sql": "PostgreSQL plain SQL (COPY)", "duckdb": "DuckDB (read_csv)"}[k]
 		mm := "?"
 		if r.Mismatch != nil {
 			mm = fmt.Sprint(*r.Mismatch)
@@ -139,11 +139,30 @@ func report(c config, all map[string]*result) reportOut {
 	}
 	if idx != nil && idx.AllMeanUs > 0 {
 		rep.Targets = append(rep.Targets, mk("any-date all-commune coverage under 1 ms in-process", fmt.Sprintf("p99 %.1f µs", idx.AllP99Us), idx.AllP99Us < 1000))
-		for _, k := range []string{"postgres-sql", "duckdb"} {
+		for _, k := range sqlEngines {
 			if r := all[k]; r != nil && r.Error == "" && r.QueryMeanS > 0 {
 				rep.Ratios[strings.ReplaceAll(k, "-", "_")+"_query_vs_in_process"] = r.QueryMeanS * 1e6 / idx.AllMeanUs
 				fmt.Fprintf(&b, "%s query ÷ in-process AllCommunes: %.0f×\n", k, r.QueryMeanS*1e6/idx.AllMeanUs)
 			}
+		}
+	}
+	// The floor of each store: its own bulk load of the two raw files, unchecked, with
+	// its index and first answer, against DuckDB's; and Phủ Sóng against that floor.
+	for _, k := range []string{"sqlite", "postgres"} {
+		fl := all[k+"-sql"]
+		if fl == nil || fl.Error != "" {
+			continue
+		}
+		floor := fl.LoadS + fl.IndexS + fl.FirstQueryS
+		if duckOK {
+			dd := duck.LoadS + duck.FirstQueryS
+			rep.Ratios[k+"_sql_load_index_first_vs_duckdb_load_first"] = floor / dd
+			fmt.Fprintf(&b, "%s's own bulk load + index + first answer (unchecked) ÷ DuckDB load + first answer: %.1f×\n", k, floor/dd)
+		}
+		if r := all["phusong-"+k]; r != nil && r.Error == "" {
+			like := r.ImportS["persons"] + r.ImportS["bhyt_cards"] + r.PrecomputeS
+			rep.Ratios["phusong_"+k+"_persons_cards_vs_"+k+"_sql_floor"] = like / floor
+			fmt.Fprintf(&b, "Phủ Sóng/%s persons+cards+precompute ÷ that floor: %.1f×\n", k, like/floor)
 		}
 	}
 	if pg := all["postgres-sql"]; pg != nil && pg.Error == "" && duckOK {
