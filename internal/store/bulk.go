@@ -28,13 +28,25 @@ const copyThreshold = 200
 
 // upsert writes a batch: on PostgreSQL through COPY into a staging table and one
 // INSERT … SELECT … ON CONFLICT when it is large, else with a prepared multi-row
-// INSERT … ON CONFLICT.
+// INSERT … ON CONFLICT. A large batch of a table loaded from empty whose keys are
+// new to the import is COPYed straight into the table.
 func (t *RegistryTx) upsert(table string, cols []string, conflict, update string, rows [][]any) error {
 	if t.s.dialect == SQLite {
 		return t.upsertEach(table, cols, conflict, update, rows)
 	}
+	key := keyColumns(cols, conflict)
+	fresh := t.loading(table).fresh(rows, key)
+	if !fresh {
+		// One statement may not update a row twice on PostgreSQL: of rows with the
+		// same key in a batch (a D03-TS naming a person under Tăng and Giảm), the
+		// last is written, as separate batches would.
+		rows = lastPerKey(rows, key)
+	}
 	if !t.bulk(rows) {
 		return t.s.upsertMany(t.ctx, t.stmts, table, cols, conflict, update, rows)
+	}
+	if fresh {
+		return t.copyRows(table, cols, rows)
 	}
 	tmp := "import_" + table
 	if !t.staged[tmp] {
@@ -107,4 +119,31 @@ func (t *RegistryTx) upsertEach(table string, cols []string, conflict, update st
 		}
 	}
 	return nil
+}
+
+// lastPerKey keeps, of rows with equal values in the key columns, the last one, in
+// the order of those last ones. A batch without repeats comes back as it is.
+func lastPerKey(rows [][]any, key []int) [][]any {
+	last := make(map[string]int, len(rows))
+	keys := make([]string, len(rows))
+	var b strings.Builder
+	for i, r := range rows {
+		b.Reset()
+		for _, k := range key {
+			fmt.Fprint(&b, r[k])
+			b.WriteByte(0)
+		}
+		keys[i] = b.String()
+		last[keys[i]] = i
+	}
+	if len(last) == len(rows) {
+		return rows
+	}
+	out := make([][]any, 0, len(last))
+	for i, r := range rows {
+		if last[keys[i]] == i {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -24,7 +24,8 @@ type RegistryTx struct {
 	conn   *sql.Conn
 	tx     *sql.Tx
 	stmts  *stmtCache
-	staged map[string]bool // PostgreSQL staging tables created in this transaction
+	staged map[string]bool  // PostgreSQL staging tables created in this transaction
+	loads  map[string]*load // tables this import loads from empty (nil: not, or no longer)
 
 	// ProvinceOf, when set, gives the residence province of a BHXH code from memory
 	// (the coverage index knows it), sparing the database a look-up across every
@@ -56,8 +57,9 @@ func (s *Store) BeginRegistry(ctx context.Context, source string) (*RegistryTx, 
 }
 
 // Batch sizes: SQLite binds every value as a parameter (at most 32,766 a
-// statement); PostgreSQL takes large batches through COPY.
-const (
+// statement); PostgreSQL takes large batches through COPY. (Variables so that tests
+// can spread a few rows over several batches.)
+var (
 	registryBatch   = 1000
 	registryBatchPG = 20000
 )
@@ -101,22 +103,34 @@ func RowKind(r registry.Row) string {
 	return fmt.Sprintf("%T", r)
 }
 
-// Commit writes what is buffered, bumps the registry version and commits.
+// Commit writes what is buffered, bumps the registry version and commits. On an
+// error it rolls back and releases the connection.
 func (t *RegistryTx) Commit() error {
-	// Persons first: cards and periods take the province of their holder.
-	for _, k := range []string{"persons", "residents", "bhyt_cards", "periods", "stops", "denominators", "targets"} {
-		if err := t.flush(k); err != nil {
-			_ = t.tx.Rollback()
-			return err
-		}
-	}
-	t.stmts.close()
 	defer t.conn.Close()
-	if err := t.s.bumpVersion(t.ctx, t.tx, registryVersionKey); err != nil {
+	if err := t.finish(); err != nil {
+		t.stmts.close()
 		_ = t.tx.Rollback()
 		return err
 	}
 	return t.tx.Commit()
+}
+
+// finish writes the rest of the import and everything it needs before the commit.
+func (t *RegistryTx) finish() error {
+	// Persons first: cards and periods take the province of their holder.
+	for _, k := range []string{"persons", "residents", "bhyt_cards", "periods", "stops", "denominators", "targets"} {
+		if err := t.flush(k); err != nil {
+			return err
+		}
+	}
+	// The indexes of the tables loaded from empty are built once, on all their rows.
+	for _, table := range []string{"persons", "bhyt_cards", "periods"} {
+		if err := t.endLoad(table); err != nil {
+			return err
+		}
+	}
+	t.stmts.close()
+	return t.s.bumpVersion(t.ctx, t.tx, registryVersionKey)
 }
 
 // Rollback discards the import.
@@ -158,12 +172,22 @@ func (t *RegistryTx) flush(kind string) error {
 		return nil
 	}
 	t.buf[kind] = rows[:0]
+	if err := t.beginLoad(tableOf(kind)); err != nil {
+		return err
+	}
 	switch kind {
 	case "persons", "residents":
 		return t.writePersons(rows, kind == "residents")
-	case "bhyt_cards":
-		return t.writeCards(rows)
-	case "periods":
+	case "bhyt_cards", "periods":
+		// Their province is their holder's: persons still buffered go first.
+		for _, k := range []string{"persons", "residents"} {
+			if err := t.flush(k); err != nil {
+				return err
+			}
+		}
+		if kind == "bhyt_cards" {
+			return t.writeCards(rows)
+		}
 		return t.writePeriods(rows)
 	case "stops":
 		return t.writeStops(rows)
@@ -207,8 +231,9 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 		keys = append(keys, v[1])
 		moved = append(moved, v[1].(string)+"|"+v[0].(string))
 	}
-	// A person who moved province leaves the old province's partition.
-	if t.bulk(vals) {
+	// A person who moved province leaves the old province's partition. A table being
+	// loaded has no index on person_key alone: the keys are followed in memory.
+	if t.bulk(vals) || t.loading("persons") != nil {
 		if err := t.deleteMoved(vals); err != nil {
 			return err
 		}
@@ -216,6 +241,14 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 		in := placeholders(len(keys))
 		if _, err := t.stmts.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE person_key IN ("+in+") AND (person_key || '|' || province_code) NOT IN ("+in+")"), append(keys, moved...)...); err != nil {
 			return err
+		}
+	}
+	if t.holderMap != nil {
+		// Later batches of cards and periods in this import find these holders too.
+		for _, v := range vals {
+			if code := v[3].(string); code != "" {
+				t.holderMap[code] = v[0].(string)
+			}
 		}
 	}
 	cols := []string{"province_code", "person_key", "national_id", "bhxh_code", "full_name", "birth_date", "birth_precision", "sex", "commune_id", "village_id", "household_id", "resident", "insured", "source"}
@@ -371,6 +404,11 @@ func (t *RegistryTx) writePeriods(rows []registry.Row) error {
 
 // writeStops ends the open periods a decrease list names, the day before its date.
 func (t *RegistryTx) writeStops(rows []registry.Row) error {
+	// The update finds the periods by holder: a table being loaded gets its indexes
+	// back first.
+	if err := t.endLoad("periods"); err != nil {
+		return err
+	}
 	for _, r := range rows {
 		st := r.(registry.Stop)
 		_, err := t.tx.ExecContext(t.ctx, t.s.q(`UPDATE periods SET valid_to = ? WHERE scheme = ? AND holder = ? AND (? = '' OR employer_code = ?)
