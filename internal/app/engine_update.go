@@ -26,11 +26,14 @@ type pending struct {
 	readBack map[string]bool            // holders whose stored periods a decrease ended
 }
 
-// keyedInterval is an interval with the key the store upserts it on, so that a row
-// written twice in one import counts once, as it is stored.
+// keyedInterval is an interval as the index takes it, with its scheme and the key
+// the store upserts it on, so that a row written twice in one import counts once, as
+// it is stored. It holds no string of its own: the key shares the row's.
 type keyedInterval struct {
-	key ivKey
-	row store.IntervalRow
+	key    ivKey
+	iv     coverage.Interval
+	scheme coverage.Scheme
+	counts bool // a scheme the index counts (not BHYT paid through the employer)
 }
 
 // ivKey is the store's key of a card (card number, valid from) or a period
@@ -54,12 +57,15 @@ func (p *pending) add(row registry.Row) {
 			VillageID: r.VillageID, Sex: string(r.Sex), Birth: r.BirthDate, Resident: true})
 	case registry.Card:
 		// The store files a card under its BHXH code (store.EachInterval).
-		p.ivs[r.BHXHCode] = append(p.ivs[r.BHXHCode], keyedInterval{ivKey{a: r.CardNo, from: r.ValidFrom}, store.IntervalRow{
-			Holder: r.BHXHCode, Scheme: "bhyt", From: r.ValidFrom, To: r.ValidTo, Issuing: r.IssuingProvince, PayerGroup: string(r.PayerGroup)}})
+		iv := coverage.Interval{From: r.ValidFrom, To: r.ValidTo}
+		iv.Issuing, _ = coverage.ParseProvince(r.IssuingProvince)
+		iv.Group, _ = coverage.ParsePayerGroup(string(r.PayerGroup))
+		p.ivs[r.BHXHCode] = append(p.ivs[r.BHXHCode], keyedInterval{ivKey{a: r.CardNo, from: r.ValidFrom}, iv, coverage.BHYT, true})
 	case registry.Period:
 		h := store.Holder(r.BHXHCode, r.NationalID)
-		p.ivs[h] = append(p.ivs[h], keyedInterval{ivKey{string(r.Scheme), r.EmployerCode, r.ValidFrom}, store.IntervalRow{
-			Holder: h, Scheme: string(r.Scheme), From: r.ValidFrom, To: r.ValidTo}})
+		s, counts := schemeOf(string(r.Scheme))
+		iv := coverage.Interval{From: r.ValidFrom, To: r.ValidTo, Voluntary: r.Scheme == registry.BHXHVoluntary}
+		p.ivs[h] = append(p.ivs[h], keyedInterval{ivKey{string(r.Scheme), r.EmployerCode, r.ValidFrom}, iv, s, counts})
 	case registry.Stop:
 		p.readBack[store.Holder(r.BHXHCode, r.NationalID)] = true
 	}
@@ -69,15 +75,14 @@ func (p *pending) empty() bool {
 	return len(p.persons) == 0 && len(p.ivs) == 0 && len(p.readBack) == 0
 }
 
-// rows is the holder's intervals in this import, each key once (the last row wins,
-// as the store's upsert does).
-func (p *pending) rows(h string) []store.IntervalRow {
+// addTo adds the holder's intervals in this import to a person, each key once (the
+// last row wins, as the store's upsert does), and reports which schemes got some.
+func (p *pending) addTo(cp *coverage.Person, h string) (got [3]bool) {
 	list := p.ivs[h]
-	if len(list) == 1 {
-		return []store.IntervalRow{list[0].row}
-	}
-	out := make([]store.IntervalRow, 0, len(list))
 	for i, x := range list {
+		if !x.counts {
+			continue
+		}
 		later := false
 		for _, y := range list[i+1:] {
 			if y.key == x.key {
@@ -85,11 +90,20 @@ func (p *pending) rows(h string) []store.IntervalRow {
 				break
 			}
 		}
-		if !later {
-			out = append(out, x.row)
+		if later {
+			continue
 		}
+		switch x.scheme {
+		case coverage.BHYT:
+			cp.BHYT = append(cp.BHYT, x.iv)
+		case coverage.BHXH:
+			cp.BHXH = append(cp.BHXH, x.iv)
+		default:
+			cp.BHTN = append(cp.BHTN, x.iv)
+		}
+		got[x.scheme] = true
 	}
-	return out
+	return got
 }
 
 // holderBatch bounds the holders asked for in one query (placeholder limits).
@@ -102,12 +116,16 @@ func (a *App) applyImport(ctx context.Context, before string, pend *pending) err
 	a.engMu.Lock()
 	defer a.engMu.Unlock()
 	e := a.eng
-	if e == nil || e.ver != before || pend.empty() {
+	if e == nil || e.ver != before {
 		return nil
 	}
 	after, err := a.Store.RegistryVersion(ctx)
 	if err != nil {
 		return err
+	}
+	if pend.empty() { // denominators or targets: nothing the index holds
+		e.ver = after
+		return nil
 	}
 	if err := e.applyPending(ctx, a.Store, pend); err != nil {
 		a.eng = nil // rebuilt on the next query
@@ -154,9 +172,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 				continue
 			}
 			for _, h := range hs {
-				for _, x := range pend.rows(h) {
-					addInterval(&cp, x)
-				}
+				pend.addTo(&cp, h)
 				claimed[h] = true
 			}
 			u.addPerson(p, cp, hasIDKey(p, func(h string) bool { return len(pend.ivs[h]) > 0 }))
@@ -182,11 +198,12 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 	// Cards and periods of persons the index knows. A person with no interval of a
 	// scheme gets this import's as their list; one who had some is read again. Only
 	// the BHXH code holds a person's intervals unless idHeld says otherwise.
-	type schemes struct {
+	type scheduled struct {
 		holder string
-		rows   [3][]store.IntervalRow
+		p      coverage.Person
+		got    [3]bool
 	}
-	byPos := map[int32]*schemes{}
+	byPos := map[int32]*scheduled{}
 	readWhole := map[int32]bool{}
 	for h, list := range pend.ivs {
 		if claimed[h] {
@@ -202,36 +219,32 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			whole = append(whole, h)
 			continue
 		}
-		sc := &schemes{holder: h}
+		sc := &scheduled{holder: h}
+		sc.got = pend.addTo(&sc.p, h)
 		byPos[pos] = sc
-		for _, x := range pend.rows(h) {
-			if s, ok := schemeOf(x.Scheme); ok {
-				sc.rows[s] = append(sc.rows[s], x)
-			}
-		}
 	}
 	var reread []string // holders whose person had intervals of a scheme this import adds to
+	var rereadCards, rereadPeriods bool
 	for pos, sc := range byPos {
 		if readWhole[pos] {
 			continue
 		}
 		had := false
-		for s, rows := range sc.rows {
-			had = had || len(rows) > 0 && e.idx.Has(pos, coverage.Scheme(s))
+		for s, got := range sc.got {
+			if got && e.idx.Has(pos, coverage.Scheme(s)) {
+				had = true
+				rereadCards = rereadCards || coverage.Scheme(s) == coverage.BHYT
+				rereadPeriods = rereadPeriods || coverage.Scheme(s) != coverage.BHYT
+			}
 		}
 		if had {
 			reread = append(reread, sc.holder)
 			continue
 		}
-		for s, rows := range sc.rows {
-			if len(rows) == 0 {
-				continue
+		for s, got := range sc.got {
+			if got {
+				u.changes = append(u.changes, coverage.Replace(pos, coverage.Scheme(s), sc.p.Intervals(coverage.Scheme(s))))
 			}
-			var cp coverage.Person
-			for _, x := range rows {
-				addInterval(&cp, x)
-			}
-			u.changes = append(u.changes, coverage.Replace(pos, coverage.Scheme(s), cp.Intervals(coverage.Scheme(s))))
 		}
 	}
 	for h := range pend.readBack {
@@ -243,7 +256,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 		return err
 	}
 	if len(reread) > 0 {
-		if err := e.refreshIntervals(ctx, st, reread); err != nil {
+		if err := e.refreshIntervals(ctx, st, reread, rereadCards, rereadPeriods); err != nil {
 			return err
 		}
 	}
@@ -356,10 +369,10 @@ func schemeOf(s string) (coverage.Scheme, bool) {
 	return 0, false
 }
 
-// refreshIntervals replaces the cards and periods of persons the index knows, read
-// again from the store (one indexed look-up per batch). Each holder must be the only
-// key their person's intervals are filed under.
-func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders []string) error {
+// refreshIntervals replaces the cards (BHYT), the periods (BHXH and BHTN) or both of
+// persons the index knows, read again from the store (one indexed look-up per
+// batch). Each holder must be the only key their person's intervals are filed under.
+func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders []string, cards, periods bool) error {
 	byPos := map[int32]*coverage.Person{}
 	posOf := make(map[string]int32, len(holders))
 	for _, h := range holders {
@@ -369,7 +382,7 @@ func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders 
 	}
 	// All provinces: a card may be filed under another province than the holder's
 	// (issued before the holder was in the registry, or before a move).
-	if err := st.EachInterval(ctx, holders, func(x store.IntervalRow) error {
+	if err := st.EachIntervalOf(ctx, holders, cards, periods, func(x store.IntervalRow) error {
 		if pos, ok := posOf[x.Holder]; ok {
 			addInterval(byPos[pos], x)
 		}
@@ -379,7 +392,12 @@ func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders 
 	}
 	changes := make([]coverage.Change, 0, 3*len(byPos))
 	for pos, p := range byPos {
-		changes = append(changes, coverage.Replace(pos, coverage.BHYT, p.BHYT), coverage.Replace(pos, coverage.BHXH, p.BHXH), coverage.Replace(pos, coverage.BHTN, p.BHTN))
+		if cards {
+			changes = append(changes, coverage.Replace(pos, coverage.BHYT, p.BHYT))
+		}
+		if periods {
+			changes = append(changes, coverage.Replace(pos, coverage.BHXH, p.BHXH), coverage.Replace(pos, coverage.BHTN, p.BHTN))
+		}
 	}
 	return e.idx.Apply(changes)
 }

@@ -120,7 +120,7 @@ func TestIndexKeptByImportsMatchesRebuild(t *testing.T) {
 			}
 		}
 		var kept *engine
-		for i, k := range []string{"bhxh_periods", "persons", "residents", "bhyt_cards", "bhtn_periods"} {
+		for i, k := range []string{"bhxh_periods", "persons", "residents", "bhyt_cards", "bhtn_periods", "denominators"} {
 			imp(k, string(sink.File(k+".csv")))
 			if i == 0 {
 				kept = a.eng
@@ -137,6 +137,9 @@ func TestIndexKeptByImportsMatchesRebuild(t *testing.T) {
 		sameAsRebuild(t, a, s, "renewals")
 		imp("bhyt_cards", csvEdit(cards, func(i int, _ []string) bool { return i%11 == 3 && i < 550 }, func(f []string) { f[4], f[5] = "2026-07-01", "2027-06-30" }))
 		sameAsRebuild(t, a, s, "new cards")
+		// Periods ended early: persons who had BHTN periods get theirs read again.
+		imp("bhtn_periods", csvEdit(sink.File("bhtn_periods.csv"), func(i int, f []string) bool { return i%9 == 0 && i < 900 && f[2] < "2026-03-01" }, func(f []string) { f[3] = "2026-03-31" }))
+		sameAsRebuild(t, a, s, "periods ended")
 
 		// Moves: 60 persons to another commune of the province, without a village.
 		persons := sink.File("persons.csv")

@@ -63,8 +63,19 @@ func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(Person
 // values would probe every province partition for every holder); elsewhere, in
 // batches of IN lists.
 func (s *Store) EachInterval(ctx context.Context, holders []string, fn func(IntervalRow) error) error {
+	return s.EachIntervalOf(ctx, holders, true, true, fn)
+}
+
+// EachIntervalOf is EachInterval of the cards, the periods or both.
+func (s *Store) EachIntervalOf(ctx context.Context, holders []string, withCards, withPeriods bool, fn func(IntervalRow) error) error {
 	cards := "SELECT bhxh_code, 'bhyt', valid_from, valid_to, issuing_province, payer_group FROM bhyt_cards"
 	periods := "SELECT holder, scheme, valid_from, valid_to, '', '' FROM periods"
+	if !withCards {
+		cards = ""
+	}
+	if !withPeriods {
+		periods = ""
+	}
 	scan := func(r *sql.Rows) error {
 		var x IntervalRow
 		var to civil.NullDate
@@ -77,13 +88,22 @@ func (s *Store) EachInterval(ctx context.Context, holders []string, fn func(Inte
 	switch {
 	case holders == nil:
 		for _, q := range []string{cards, periods} {
+			if q == "" {
+				continue
+			}
 			if err := s.each(ctx, s.db, q, scan); err != nil {
 				return err
 			}
 		}
 		return nil
 	case s.dialect == Postgres && len(holders) > holderJoinFrom:
-		return s.intervalsByJoin(ctx, holders, cards+" c JOIN refresh_holders r ON r.h = c.bhxh_code", periods+" p JOIN refresh_holders r ON r.h = p.holder", scan)
+		if cards != "" {
+			cards += " c JOIN refresh_holders r ON r.h = c.bhxh_code"
+		}
+		if periods != "" {
+			periods += " p JOIN refresh_holders r ON r.h = p.holder"
+		}
+		return s.intervalsByJoin(ctx, holders, cards, periods, scan)
 	}
 	for start := 0; start < len(holders); start += holderBatch {
 		part := holders[start:min(start+holderBatch, len(holders))]
@@ -92,7 +112,15 @@ func (s *Store) EachInterval(ctx context.Context, holders []string, fn func(Inte
 			args[i] = h
 		}
 		in := placeholders(len(part))
-		for _, q := range []string{cards + " WHERE bhxh_code IN (" + in + ")", periods + " WHERE holder IN (" + in + ")"} {
+		for _, q := range []string{cards, periods} {
+			if q == "" {
+				continue
+			}
+			if q == cards {
+				q += " WHERE bhxh_code IN (" + in + ")"
+			} else {
+				q += " WHERE holder IN (" + in + ")"
+			}
 			if err := s.each(ctx, s.db, q, scan, args...); err != nil {
 				return err
 			}
@@ -139,6 +167,9 @@ func (s *Store) intervalsByJoin(ctx context.Context, holders []string, cards, pe
 		return err
 	}
 	for _, q := range []string{cards, periods} {
+		if q == "" {
+			continue
+		}
 		if err := s.each(ctx, tx, q, scan); err != nil {
 			return err
 		}
