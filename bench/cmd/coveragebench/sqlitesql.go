@@ -30,7 +30,7 @@ func sqliteSQLPhase(ctx context.Context, c config) (*result, error) {
 			return nil, err
 		}
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-1048576)&_pragma=temp_store(MEMORY)")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-262144)")
 	if err != nil {
 		return nil, err
 	}
