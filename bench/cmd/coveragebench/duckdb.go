@@ -44,20 +44,6 @@ func duckdbPhase(ctx context.Context, c config) (*result, error) {
 	}
 	res.LoadS = time.Since(t0).Seconds()
 	q := fmt.Sprintf(coveredSQL, c.Date)
-	res.FirstQueryS, res.QueryMeanS, res.PerCommune, err = timeQuery(c, func() (map[string]int64, error) {
-		rows, err := db.QueryContext(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		return countsOf(rows)
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range res.PerCommune {
-		res.Covered += v
-	}
-	log.Printf("  duckdb: load %.1f s, first query %.2f s, later mean %.2f s, %d covered", res.LoadS, res.FirstQueryS, res.QueryMeanS, res.Covered)
-	return res, nil
+	log.Printf("  duckdb: load %.1f s", res.LoadS)
+	return res, ask(c, res, "duckdb", func() (map[string]int64, error) { return sqlCounts(ctx, db, q) })
 }

@@ -67,7 +67,7 @@ func postgresSQLPhase(ctx context.Context, c config) (*result, error) {
 	res.IndexS = time.Since(t0).Seconds()
 	log.Printf("  postgres-sql: COPY %.1f s, index+analyze %.1f s", res.LoadS, res.IndexS)
 	q := fmt.Sprintf(coveredSQL, c.Date)
-	res.FirstQueryS, res.QueryMeanS, res.PerCommune, err = timeQuery(c, func() (map[string]int64, error) {
+	return res, ask(c, res, "postgres-sql", func() (map[string]int64, error) {
 		rows, err := conn.Query(ctx, q)
 		if err != nil {
 			return nil, err
@@ -75,14 +75,20 @@ func postgresSQLPhase(ctx context.Context, c config) (*result, error) {
 		defer rows.Close()
 		return countsOf(rows)
 	})
+}
+
+// ask times the question (timeQuery) into res and sums its answer.
+func ask(c config, res *result, name string, q func() (map[string]int64, error)) error {
+	var err error
+	res.FirstQueryS, res.QueryMeanS, res.PerCommune, err = timeQuery(c, q)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, v := range res.PerCommune {
 		res.Covered += v
 	}
-	log.Printf("  postgres-sql: first query %.2f s, later mean %.2f s, %d covered", res.FirstQueryS, res.QueryMeanS, res.Covered)
-	return res, nil
+	log.Printf("  %s: first query %.2f s, later mean %.2f s, %d covered", name, res.FirstQueryS, res.QueryMeanS, res.Covered)
+	return nil
 }
 
 // timeQuery runs a query c.SQLRepeat times; it returns the first run's time, the

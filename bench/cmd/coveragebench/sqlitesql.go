@@ -88,22 +88,17 @@ func sqliteSQLPhase(ctx context.Context, c config) (*result, error) {
 	log.Printf("  sqlite-sql: insert %.1f s, index+analyze %.1f s", res.LoadS, res.IndexS)
 	// SQLite has no DATE type: dates are ISO text, which compares in date order.
 	q := strings.NewReplacer("DATE '", "'").Replace(fmt.Sprintf(coveredSQL, c.Date))
-	res.FirstQueryS, res.QueryMeanS, res.PerCommune, err = timeQuery(c, func() (map[string]int64, error) {
-		rows, err := db.QueryContext(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		return countsOf(rows)
-	})
+	return res, ask(c, res, "sqlite-sql", func() (map[string]int64, error) { return sqlCounts(ctx, db, q) })
+}
+
+// sqlCounts runs the question on a database/sql database.
+func sqlCounts(ctx context.Context, db *sql.DB, q string) (map[string]int64, error) {
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range res.PerCommune {
-		res.Covered += v
-	}
-	log.Printf("  sqlite-sql: first query %.2f s, later mean %.2f s, %d covered", res.FirstQueryS, res.QueryMeanS, res.Covered)
-	return res, nil
+	defer rows.Close()
+	return countsOf(rows)
 }
 
 // countsOf reads (commune code, count) rows.
