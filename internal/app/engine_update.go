@@ -111,17 +111,15 @@ const holderBatch = 5000
 
 // applyImport brings the coverage index up to the registry after an import made in
 // this process. It applies only when the index was current before the import
-// (before is the registry version then); otherwise the next query rebuilds.
-func (a *App) applyImport(ctx context.Context, before string, pend *pending) error {
+// (before is the registry version then, after the version its commit wrote);
+// otherwise the next query rebuilds. When another import committed in between, the
+// index takes this one and stays at after, so the next query rebuilds too.
+func (a *App) applyImport(ctx context.Context, before, after string, pend *pending) error {
 	a.engMu.Lock()
 	defer a.engMu.Unlock()
 	e := a.eng
 	if e == nil || e.ver != before {
 		return nil
-	}
-	after, err := a.Store.RegistryVersion(ctx)
-	if err != nil {
-		return err
 	}
 	if pend.empty() { // denominators or targets: nothing the index holds
 		e.ver = after
@@ -231,13 +229,14 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 		}
 		had := false
 		for s, got := range sc.got {
-			if got && e.idx.Has(pos, coverage.Scheme(s)) {
-				had = true
-				rereadCards = rereadCards || coverage.Scheme(s) == coverage.BHYT
-				rereadPeriods = rereadPeriods || coverage.Scheme(s) != coverage.BHYT
-			}
+			had = had || got && e.idx.Has(pos, coverage.Scheme(s))
 		}
 		if had {
+			// Everything this import gave them is read back with the rest.
+			for s, got := range sc.got {
+				rereadCards = rereadCards || got && coverage.Scheme(s) == coverage.BHYT
+				rereadPeriods = rereadPeriods || got && coverage.Scheme(s) != coverage.BHYT
+			}
 			reread = append(reread, sc.holder)
 			continue
 		}

@@ -139,7 +139,7 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	res.Rows = tx.Counts()
 	a.audit(ctx, sc, "import."+kind, file, fmt.Sprint(res.Rows))
 	if pend != nil {
-		if err := a.applyImport(ctx, before, pend); err != nil {
+		if err := a.applyImport(ctx, before, tx.Version(), pend); err != nil {
 			a.Log.Warn("coverage index not updated; it is rebuilt on the next query", "err", err)
 		}
 	}

@@ -316,3 +316,56 @@ func TestRepeatedKeyInOneBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentImportsBumpTheVersionTwice commits two imports at once on PostgreSQL
+// (SQLite has one writer): the registry version moves by two and each import knows
+// the version it wrote, so a process that saw one of them cannot mistake it for both.
+func TestConcurrentImportsBumpTheVersionTwice(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		importRows(t, s, "first", []registry.Row{loadPerson(1, "68", "A")}, nil)
+		before, err := s.RegistryVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Dialect() != store.Postgres {
+			importRows(t, s, "second", []registry.Row{loadPerson(2, "68", "B")}, nil)
+			if after, _ := s.RegistryVersion(ctx); after == before {
+				t.Fatalf("version still %s after an import", after)
+			}
+			return
+		}
+		tx1, err := s.BeginRegistry(ctx, "one")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx2, err := s.BeginRegistry(ctx, "two")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx1.Add(loadPerson(3, "68", "C")); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx2.Add(loadPerson(4, "01", "D")); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error)
+		go func() { done <- tx2.Commit() }()
+		if err := tx1.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		after, err := s.RegistryVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b, a int
+		fmt.Sscan(before, &b)
+		fmt.Sscan(after, &a)
+		if a != b+2 || tx1.Version() == tx2.Version() || (tx1.Version() != after && tx2.Version() != after) {
+			t.Errorf("version %s → %s; the imports wrote %s and %s", before, after, tx1.Version(), tx2.Version())
+		}
+	})
+}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
 
 	"github.com/phusong/phusong/internal/civil"
@@ -57,11 +56,11 @@ func (s *Store) replaceTopUps(ctx context.Context, tx *sql.Tx, list []policy.Top
 }
 
 func (s *Store) bumpVersion(ctx context.Context, tx *sql.Tx, key string) error {
-	var ver int64
-	if v, _ := s.metaTx(ctx, tx, key); v != "" {
-		ver, _ = strconv.ParseInt(v, 10, 64)
-	}
-	return s.setMeta(ctx, tx, key, strconv.FormatInt(ver+1, 10))
+	// One statement, so that two transactions bumping at once count twice: the second
+	// waits for the first's row and adds one to what it wrote.
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT)`), key)
+	return err
 }
 
 // Policy reads the rules and top-ups in force in the database.

@@ -35,6 +35,7 @@ type RegistryTx struct {
 	keyMap     map[string]string // person key → province, read once for large imports
 	ctx        context.Context
 	source     string
+	version    string // the registry version the commit wrote
 	buf        map[string][]registry.Row
 	counts     map[string]int
 }
@@ -130,8 +131,16 @@ func (t *RegistryTx) finish() error {
 		}
 	}
 	t.stmts.close()
-	return t.s.bumpVersion(t.ctx, t.tx, registryVersionKey)
+	if err := t.s.bumpVersion(t.ctx, t.tx, registryVersionKey); err != nil {
+		return err
+	}
+	var err error
+	t.version, err = t.s.metaTx(t.ctx, t.tx, registryVersionKey)
+	return err
 }
+
+// Version is the registry version this import committed.
+func (t *RegistryTx) Version() string { return t.version }
 
 // Rollback discards the import.
 func (t *RegistryTx) Rollback() error {
