@@ -180,9 +180,3 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 	}
 	return v, err
 }
-
-func (s *Store) setMeta(ctx context.Context, q querier, key, value string) error {
-	_, err := q.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`), key, value)
-	return err
-}
