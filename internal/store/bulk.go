@@ -126,14 +126,10 @@ func (t *RegistryTx) upsertEach(table string, cols []string, conflict, update st
 func lastPerKey(rows [][]any, key []int) [][]any {
 	last := make(map[string]int, len(rows))
 	keys := make([]string, len(rows))
-	var b strings.Builder
+	var buf []byte
 	for i, r := range rows {
-		b.Reset()
-		for _, k := range key {
-			fmt.Fprint(&b, r[k])
-			b.WriteByte(0)
-		}
-		keys[i] = b.String()
+		buf = appendKey(buf[:0], r, key)
+		keys[i] = string(buf)
 		last[keys[i]] = i
 	}
 	if len(last) == len(rows) {

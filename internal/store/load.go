@@ -169,14 +169,10 @@ func (l *load) fresh(rows [][]any, key []int) bool {
 	if l == nil || !l.direct {
 		return false
 	}
-	var h maphash.Hash
-	h.SetSeed(l.seed)
+	var buf []byte
 	for _, r := range rows {
-		h.Reset()
-		for _, i := range key {
-			hashValue(&h, r[i])
-		}
-		k := h.Sum64()
+		buf = appendKey(buf[:0], r, key)
+		k := maphash.Bytes(l.seed, buf)
 		if _, met := l.keys[k]; met {
 			l.direct, l.keys = false, nil
 			return false
@@ -186,16 +182,22 @@ func (l *load) fresh(rows [][]any, key []int) bool {
 	return true
 }
 
-func hashValue(h *maphash.Hash, v any) {
-	switch x := v.(type) {
-	case string:
-		h.WriteString(x)
-	case civil.Date:
-		h.Write(binary.LittleEndian.AppendUint32(nil, uint32(x)))
-	default:
-		fmt.Fprint(h, x)
+// appendKey appends the key columns of a row, each value ended by a 0 byte: equal
+// keys give equal bytes. Strings and dates, the key columns of the registry, are
+// written without formatting.
+func appendKey(b []byte, r []any, key []int) []byte {
+	for _, i := range key {
+		switch x := r[i].(type) {
+		case string:
+			b = append(b, x...)
+		case civil.Date:
+			b = binary.LittleEndian.AppendUint32(b, uint32(x))
+		default:
+			b = fmt.Append(b, x)
+		}
+		b = append(b, 0)
 	}
-	h.WriteByte(0)
+	return b
 }
 
 // keyColumns gives the positions in cols of the columns of a conflict target.
