@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/phusong/phusong/internal/auth"
 	"github.com/phusong/phusong/internal/civil"
@@ -112,6 +113,7 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	tx, err := a.Store.BeginRegistry(ctx, file)
 	if err != nil {
 		return nil, err
@@ -133,9 +135,11 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 		_ = tx.Rollback()
 		return nil, err
 	}
+	written := time.Now()
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
+	committed := time.Now()
 	res.Rows = tx.Counts()
 	a.audit(ctx, sc, "import."+kind, file, fmt.Sprint(res.Rows))
 	if pend != nil {
@@ -143,6 +147,8 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 			a.Log.Warn("coverage index not updated; it is rebuilt on the next query", "err", err)
 		}
 	}
+	a.Log.Info("import", "kind", kind, "file", file, "rows", res.Rows, "write_ms", written.Sub(start).Milliseconds(),
+		"commit_ms", committed.Sub(written).Milliseconds(), "index_ms", time.Since(committed).Milliseconds())
 	return res, nil
 }
 

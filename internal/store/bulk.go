@@ -65,7 +65,7 @@ func (t *RegistryTx) upsert(table string, cols []string, conflict, update string
 		return err
 	}
 	list := strings.Join(cols, ", ")
-	_, err := t.tx.ExecContext(t.ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s ON CONFLICT (%s) DO UPDATE SET %s", table, list, list, tmp, conflict, update))
+	_, err := t.tx.ExecContext(t.ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", table, list, list, tmp)+onConflict(table, conflict, update))
 	if err != nil {
 		return fmt.Errorf("upsert %s: %w", table, err)
 	}
@@ -112,13 +112,34 @@ func copyInto(ctx context.Context, conn *sql.Conn, table string, cols []string, 
 // INSERT inside a transaction keeps for every page it touches: for imports that
 // touch pages all over the indexes, that journal costs more than the calls saved.
 func (t *RegistryTx) upsertEach(table string, cols []string, conflict, update string, rows [][]any) error {
-	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s", table, strings.Join(cols, ", "), placeholders(len(cols)), conflict, update)
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(cols, ", "), placeholders(len(cols))) + onConflict(table, conflict, update)
 	for _, r := range rows {
 		if _, err := t.stmts.ExecContext(t.ctx, q, r...); err != nil {
 			return fmt.Errorf("upsert %s: %w", table, err)
 		}
 	}
 	return nil
+}
+
+// onConflict is the upsert clause: update the row whose key exists already, unless
+// the file says nothing new of it. A row written again unchanged is left alone (its
+// source stays the file that last changed it), so a re-import dirties no page and, on
+// PostgreSQL, leaves no dead row version behind.
+func onConflict(table, conflict, update string) string {
+	var differs []string
+	for _, set := range strings.Split(update, ",") {
+		col, val, ok := strings.Cut(set, "=")
+		col, val = strings.TrimSpace(col), strings.TrimSpace(val)
+		if !ok || col == "source" || col == "set_by" {
+			continue
+		}
+		differs = append(differs, table+"."+col+" IS DISTINCT FROM "+val)
+	}
+	q := " ON CONFLICT (" + conflict + ") DO UPDATE SET " + update
+	if len(differs) > 0 {
+		q += " WHERE " + strings.Join(differs, " OR ")
+	}
+	return q
 }
 
 // lastPerKey keeps, of rows with equal values in the key columns, the last one, in

@@ -128,7 +128,7 @@ func TestInitialLoadWritesWhatUpsertWrites(t *testing.T) {
 			{"SELECT full_name || ' ' || resident || insured FROM persons WHERE person_key = '068000000002'", "B 2 resident 11"},
 			{"SELECT full_name || ' ' || resident || insured FROM persons WHERE person_key = '068000000599'", "A 599 01"},
 			{"SELECT province_code FROM bhyt_cards WHERE card_no = 'GD4680000000017'", "68"},
-			{"SELECT province_code FROM bhyt_cards WHERE card_no = 'GD4680000000600'", "68"},
+			{"SELECT province_code FROM bhyt_cards WHERE card_no = 'GD4680000000600'", "00"}, // no holder: filed under "00"
 			{"SELECT province_code || ' ' || salary FROM periods WHERE holder = '6800000599'", "01 599000"},
 		} {
 			var got string

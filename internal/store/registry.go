@@ -31,8 +31,10 @@ type RegistryTx struct {
 	// (the coverage index knows it), sparing the database a look-up across every
 	// province partition.
 	ProvinceOf func(bhxhCode string) (string, bool)
-	holderMap  map[string]string // BHXH code → province, read once for large imports
-	keyMap     map[string]string // person key → province, read once for large imports
+	holderMap  map[string]string          // BHXH code → province, read once for large imports
+	keyMap     map[string]string          // person key → province, read once for large imports
+	moved      map[string]string          // BHXH code → province, of holders this import moved
+	unplaced   map[string]map[string]bool // table → keys of its rows filed under "00"
 	ctx        context.Context
 	source     string
 	version    string // the registry version the commit wrote
@@ -226,7 +228,6 @@ func nullID(id int64) any {
 
 func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	var vals [][]any
-	var keys, moved []any
 	for _, r := range rows {
 		var v []any
 		if residents {
@@ -237,20 +238,15 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 			v = []any{p.ProvinceCode, PersonKey(p.NationalID, p.BHXHCode), p.NationalID, p.BHXHCode, p.FullName, p.BirthDate, string(p.BirthPrecision), string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 0, 1, t.source}
 		}
 		vals = append(vals, v)
-		keys = append(keys, v[1])
-		moved = append(moved, v[1].(string)+"|"+v[0].(string))
 	}
-	// A person who moved province leaves the old province's partition. A table being
-	// loaded has no index on person_key alone: the keys are followed in memory.
-	if t.bulk(vals) || t.loading("persons") != nil {
-		if err := t.deleteMoved(vals); err != nil {
-			return err
-		}
-	} else {
-		in := placeholders(len(keys))
-		if _, err := t.stmts.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE person_key IN ("+in+") AND (person_key || '|' || province_code) NOT IN ("+in+")"), append(keys, moved...)...); err != nil {
-			return err
-		}
+	// A person who moved province leaves the old province's partition, taking along
+	// what this file does not say of them, and their cards and periods.
+	moved, err := t.moveOut(vals)
+	if err != nil {
+		return err
+	}
+	if err := t.carryOver(vals, moved, residents); err != nil {
+		return err
 	}
 	if t.holderMap != nil {
 		// Later batches of cards and periods in this import find these holders too.
@@ -265,40 +261,10 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	if residents {
 		update += ", resident = 1"
 	} else {
-		update += ", national_id = excluded.national_id, bhxh_code = excluded.bhxh_code, birth_precision = excluded.birth_precision, insured = 1"
+		// national_id is not updated: a person key is the national ID when there is one.
+		update += ", bhxh_code = excluded.bhxh_code, birth_precision = excluded.birth_precision, insured = 1"
 	}
 	return t.upsert("persons", cols, "province_code, person_key", update, vals)
-}
-
-// deleteMoved removes, before a large PostgreSQL batch, the old rows of persons
-// filed under another province than the batch gives them: the province of every
-// person key is read once per import, and only the few who moved are deleted, each
-// in its own partition.
-func (t *RegistryTx) deleteMoved(vals [][]any) error {
-	if t.keyMap == nil {
-		t.keyMap = map[string]string{}
-		err := t.s.each(t.ctx, t.tx, "SELECT person_key, province_code FROM persons", func(r *sql.Rows) error {
-			var k, p string
-			if err := r.Scan(&k, &p); err != nil {
-				return err
-			}
-			t.keyMap[k] = p
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	for _, v := range vals {
-		prov, key := v[0].(string), v[1].(string)
-		if old, ok := t.keyMap[key]; ok && old != prov {
-			if _, err := t.stmts.ExecContext(t.ctx, t.s.q("DELETE FROM persons WHERE province_code = ? AND person_key = ?"), old, key); err != nil {
-				return err
-			}
-		}
-		t.keyMap[key] = prov
-	}
-	return nil
 }
 
 // loadHolderMap reads the province of every registered BHXH code (in this
@@ -336,22 +302,33 @@ func (t *RegistryTx) holderProvinces(codes []string) (map[string]string, error) 
 	return out, err
 }
 
+// The keys of cards and periods after their province.
+var (
+	cardKey   = []string{"card_no", "valid_from"}
+	periodKey = []string{"scheme", "holder", "employer_code", "valid_from"}
+)
+
 func (t *RegistryTx) writeCards(rows []registry.Row) error {
 	prov, err := t.holderProvincesOf(rows, func(r registry.Row) string { return r.(registry.Card).BHXHCode })
 	if err != nil {
 		return err
 	}
 	var vals [][]any
+	var stale [][]any
 	for _, r := range rows {
 		c := r.(registry.Card)
-		p := prov[c.BHXHCode]
-		if p == "" {
-			p = orUnknown(c.IssuingProvince)
+		p := orUnknown(prov[c.BHXHCode])
+		if err := t.placed("bhyt_cards", cardKey, p, []any{c.CardNo, c.ValidFrom}, &stale); err != nil {
+			return err
 		}
 		vals = append(vals, []any{p, c.CardNo, c.BHXHCode, c.NationalID, c.GroupCode, string(c.PayerGroup), c.BenefitLevel, c.ValidFrom, nullDate(c.ValidTo), c.IssuingProvince, c.InitialFacility, t.source})
 	}
 	cols := []string{"province_code", "card_no", "bhxh_code", "national_id", "group_code", "payer_group", "benefit_level", "valid_from", "valid_to", "issuing_province", "initial_facility", "source"}
-	update := "bhxh_code = excluded.bhxh_code, group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
+	// bhxh_code is not updated: it is the end of the card number, part of the key.
+	update := "group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
+	if err := t.deleteStale("bhyt_cards", cardKey, stale); err != nil {
+		return err
+	}
 	return t.upsert("bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
 }
 
@@ -365,6 +342,10 @@ func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.R
 	var missing []string
 	for _, r := range rows {
 		c := code(r)
+		if p, ok := t.moved[c]; ok {
+			out[c] = p
+			continue
+		}
 		if t.ProvinceOf != nil {
 			if p, ok := t.ProvinceOf(c); ok {
 				out[c] = p
@@ -402,9 +383,19 @@ func (t *RegistryTx) writePeriods(rows []registry.Row) error {
 		return err
 	}
 	var vals [][]any
+	var stale [][]any
 	for _, r := range rows {
 		p := r.(registry.Period)
-		vals = append(vals, []any{orUnknown(prov[p.BHXHCode]), string(p.Scheme), Holder(p.BHXHCode, p.NationalID), p.EmployerCode, p.ValidFrom, nullDate(p.ValidTo), p.Salary, t.source})
+		holder, prov := Holder(p.BHXHCode, p.NationalID), orUnknown(prov[p.BHXHCode])
+		if p.BHXHCode != "" { // a period under "id:" + national ID stays under "00"
+			if err := t.placed("periods", periodKey, prov, []any{string(p.Scheme), holder, p.EmployerCode, p.ValidFrom}, &stale); err != nil {
+				return err
+			}
+		}
+		vals = append(vals, []any{prov, string(p.Scheme), holder, p.EmployerCode, p.ValidFrom, nullDate(p.ValidTo), p.Salary, t.source})
+	}
+	if err := t.deleteStale("periods", periodKey, stale); err != nil {
+		return err
 	}
 	cols := []string{"province_code", "scheme", "holder", "employer_code", "valid_from", "valid_to", "salary", "source"}
 	return t.upsert("periods", cols, "province_code, scheme, holder, employer_code, valid_from",
@@ -470,7 +461,7 @@ func (s *Store) upsertMany(ctx context.Context, q querier, table string, cols []
 		b.WriteString(ph)
 		args = append(args, r...)
 	}
-	fmt.Fprintf(&b, " ON CONFLICT (%s) DO UPDATE SET %s", conflict, update)
+	b.WriteString(onConflict(table, conflict, update))
 	_, err := q.ExecContext(ctx, s.q(b.String()), args...)
 	if err != nil {
 		return fmt.Errorf("upsert %s: %w", table, err)
@@ -478,9 +469,12 @@ func (s *Store) upsertMany(ctx context.Context, q querier, table string, cols []
 	return nil
 }
 
+// unknownProvince files rows whose province is not known.
+const unknownProvince = "00"
+
 func orUnknown(p string) string {
 	if p == "" {
-		return "00"
+		return unknownProvince
 	}
 	return p
 }

@@ -1,0 +1,2 @@
+-- SQLite has no fillfactor; PostgreSQL leaves room for in-place updates
+-- (0007_fillfactor.postgres.sql).

@@ -1,0 +1,238 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/phusong/phusong/internal/civil"
+)
+
+// A person's row, cards and periods are filed under the province they live in, so
+// that PostgreSQL keeps them in that province's partition. A card or period whose
+// holder is not yet in the registry is filed under "00". Two things keep one row per card and period through moves and late
+// arrivals:
+//
+//   - a person who moves to another province takes their cards and periods along,
+//     and keeps what the moving file does not say: the BHXH code and insured flag
+//     when the population register moves them, the resident flag when a BHXH list
+//     does;
+//   - a card or period written under its holder's province removes the row it may
+//     have been filed under "00" before the holder was known.
+
+// movedPerson is what a person's row held in the province they left.
+type movedPerson struct {
+	bhxh, precision   string
+	resident, insured int64
+}
+
+const movedReturning = " RETURNING person_key, bhxh_code, birth_precision, resident, insured"
+
+// moveOut deletes the rows of a batch's persons filed under another province than
+// the batch gives them, and returns what they held, by person key. A table being
+// loaded has no index on person_key alone: there the province of every key is read
+// once per import and followed in memory.
+func (t *RegistryTx) moveOut(vals [][]any) (map[string]movedPerson, error) {
+	moved := map[string]movedPerson{}
+	scan := func(r *sql.Rows) error {
+		var key string
+		var m movedPerson
+		if err := r.Scan(&key, &m.bhxh, &m.precision, &m.resident, &m.insured); err != nil {
+			return err
+		}
+		moved[key] = m
+		return nil
+	}
+	if !t.bulk(vals) && t.loading("persons") == nil {
+		keys, withProv := make([]any, len(vals)), make([]any, len(vals))
+		for i, v := range vals {
+			keys[i], withProv[i] = v[1], v[1].(string)+"|"+v[0].(string)
+		}
+		in := placeholders(len(keys))
+		q := "DELETE FROM persons WHERE person_key IN (" + in + ") AND (person_key || '|' || province_code) NOT IN (" + in + ")" + movedReturning
+		return moved, t.s.each(t.ctx, t.tx, q, scan, append(keys, withProv...)...)
+	}
+	if t.keyMap == nil {
+		t.keyMap = map[string]string{}
+		err := t.s.each(t.ctx, t.tx, "SELECT person_key, province_code FROM persons", func(r *sql.Rows) error {
+			var k, p string
+			if err := r.Scan(&k, &p); err != nil {
+				return err
+			}
+			t.keyMap[k] = p
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range vals {
+		prov, key := v[0].(string), v[1].(string)
+		if old, ok := t.keyMap[key]; ok && old != prov {
+			// Only the few who moved are deleted, each in its own partition.
+			if err := t.s.each(t.ctx, t.tx, "DELETE FROM persons WHERE province_code = ? AND person_key = ?"+movedReturning, scan, old, key); err != nil {
+				return nil, err
+			}
+		}
+		t.keyMap[key] = prov
+	}
+	return moved, nil
+}
+
+// carryOver gives the rows of persons who moved what their old row held and the
+// file does not say, and files their cards and periods under the new province.
+func (t *RegistryTx) carryOver(vals [][]any, moved map[string]movedPerson, residents bool) error {
+	for _, v := range vals {
+		m, ok := moved[v[1].(string)]
+		if !ok {
+			continue
+		}
+		if residents {
+			v[3], v[6], v[12] = m.bhxh, m.precision, m.insured
+		} else {
+			v[11] = m.resident
+		}
+		prov := v[0].(string)
+		for _, code := range []string{m.bhxh, v[3].(string)} {
+			if err := t.refile(code, prov); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// refile moves the cards and periods of a BHXH code to a province.
+func (t *RegistryTx) refile(code, prov string) error {
+	if code == "" || t.moved[code] == prov {
+		return nil
+	}
+	if t.moved == nil {
+		t.moved = map[string]string{}
+	}
+	t.moved[code] = prov // later batches of this import file under it, whatever the index says
+	for _, q := range []struct{ table, holder string }{{"bhyt_cards", "bhxh_code"}, {"periods", "holder"}} {
+		// Found by holder: a table being loaded gets its indexes back first.
+		if err := t.endLoad(q.table); err != nil {
+			return err
+		}
+		if _, err := t.stmts.ExecContext(t.ctx, t.s.q("UPDATE "+q.table+" SET province_code = ? WHERE "+q.holder+" = ? AND province_code <> ?"), prov, code, prov); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unplacedKeys are the keys (by appendKey) of a table's rows filed under "00",
+// read once per import and kept up to date by it: normally few or none.
+func (t *RegistryTx) unplacedKeys(table string, cols []string) (map[string]bool, error) {
+	if m, ok := t.unplaced[table]; ok {
+		return m, nil
+	}
+	if t.unplaced == nil {
+		t.unplaced = map[string]map[string]bool{}
+	}
+	m := map[string]bool{}
+	key := allOf(len(cols))
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + table + " WHERE province_code = ?"
+	if table == "periods" {
+		q += " AND holder NOT LIKE 'id:%'" // filed under a national ID: never placed
+	}
+	err := t.s.each(t.ctx, t.tx, q, func(r *sql.Rows) error {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			if cols[i] == "valid_from" {
+				ptrs[i] = new(civil.Date)
+			} else {
+				ptrs[i] = new(string)
+			}
+		}
+		if err := r.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, p := range ptrs {
+			switch x := p.(type) {
+			case *civil.Date:
+				vals[i] = *x
+			case *string:
+				vals[i] = *x
+			}
+		}
+		m[string(appendKey(nil, vals, key))] = true
+		return nil
+	}, unknownProvince)
+	t.unplaced[table] = m
+	return m, err
+}
+
+// placed sorts the rows of a batch filed under a known province whose key is also
+// filed under "00" (written before their holder was known) into stale, and notes the
+// rows filed under "00".
+func (t *RegistryTx) placed(table string, cols []string, prov string, key []any, stale *[][]any) error {
+	m, err := t.unplacedKeys(table, cols)
+	if err != nil {
+		return err
+	}
+	k := string(appendKey(nil, key, allOf(len(key))))
+	switch {
+	case prov == unknownProvince:
+		m[k] = true
+	case m[k]:
+		delete(m, k)
+		*stale = append(*stale, key)
+	}
+	return nil
+}
+
+func allOf(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// deleteStale deletes the rows of a table filed under "00" with the given keys.
+func (t *RegistryTx) deleteStale(table string, cols []string, keys [][]any) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	prov := unknownProvince
+	{
+		if t.s.dialect == SQLite {
+			q := "DELETE FROM " + table + " WHERE province_code = ? AND " + strings.Join(cols, " = ? AND ") + " = ?"
+			for _, k := range keys {
+				if _, err := t.stmts.ExecContext(t.ctx, q, append([]any{prov}, k...)...); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		arrays := make([]any, len(cols))
+		casts := make([]string, len(cols))
+		for i := range cols {
+			col := make([]string, len(keys))
+			for j, k := range keys {
+				switch x := k[i].(type) {
+				case string:
+					col[j], casts[i] = x, "text[]"
+				case civil.Date:
+					col[j], casts[i] = x.String(), "date[]"
+				default:
+					return errors.New("deleteStale: key of another type")
+				}
+			}
+			arrays[i] = col
+		}
+		var un []string
+		for i := range cols {
+			un = append(un, "?::"+casts[i])
+		}
+		q := "DELETE FROM " + table + " WHERE province_code = ? AND (" + strings.Join(cols, ", ") + ") IN (SELECT * FROM unnest(" + strings.Join(un, ", ") + "))"
+		if _, err := t.tx.ExecContext(t.ctx, t.s.q(q), append([]any{prov}, arrays...)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package store_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/phusong/phusong/internal/registry"
+	"github.com/phusong/phusong/internal/store"
+	"github.com/phusong/phusong/internal/testutil"
+)
+
+// A card or a period is one row however often it is imported, whatever province it
+// is filed under: a card is filed under its holder's province, or under its issuing
+// province (a period under "00") while the holder is unknown. When the holder turns
+// up or moves to another province, the next import of the card must update it, not
+// add a second row that keeps the old end date counting. A person who moves keeps
+// what the moving file does not say (the BHXH code of a resident, the resident flag
+// of an insured person). Each step runs short (one multi-row statement) and padded
+// with 250 other persons (COPY and INSERT … SELECT on PostgreSQL).
+func TestCardsAndPeriodsFollowTheirHolder(t *testing.T) {
+	store.SetBatches(t, 300)
+	for _, padded := range []bool{false, true} {
+		t.Run(fmt.Sprint("padded=", padded), func(t *testing.T) {
+			testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+				pad := func(rows ...registry.Row) []registry.Row {
+					if !padded {
+						return rows
+					}
+					for i := range 250 {
+						rows = append(rows, loadPerson(1000+i, "68", fmt.Sprint("P ", i)))
+					}
+					return rows
+				}
+				one := func(query, want string) {
+					t.Helper()
+					var got string
+					if err := s.DB().QueryRow(query).Scan(&got); err != nil || got != want {
+						t.Errorf("%s: %q %v, want %q", query, got, err, want)
+					}
+				}
+				card := func(i int, issuing, to string) registry.Card {
+					c := loadCard(i, to).(registry.Card)
+					c.IssuingProvince = issuing
+					return c
+				}
+				period := func(i int, salary int64) registry.Period {
+					p := loadPeriod(i).(registry.Period)
+					p.Salary = salary
+					return p
+				}
+				// Person 1 lives in 01, insured and a resident, with a card of 01 and a
+				// period.
+				importRows(t, s, "a", pad(loadPerson(1, "01", "A 1"), registry.Resident{NationalID: "068000000001", FullName: "A 1",
+					BirthDate: day("1980-01-01"), Sex: "F", CommuneID: 101, ProvinceCode: "01", HouseholdID: "H0"}), nil)
+				importRows(t, s, "b", []registry.Row{card(1, "01", "2026-12-31"), period(1, 100)}, nil)
+				// They move to 68: the population register says so (it has no BHXH code).
+				importRows(t, s, "c", pad(registry.Resident{NationalID: "068000000001", FullName: "A 1", BirthDate: day("1980-01-01"),
+					Sex: "F", CommuneID: 102, ProvinceCode: "68", HouseholdID: "H0"}), nil)
+				one("SELECT province_code || ' ' || bhxh_code || ' ' || resident || insured FROM persons WHERE person_key = '068000000001'", "68 6800000001 11")
+				one("SELECT province_code FROM bhyt_cards WHERE card_no = 'GD4680000000001'", "68")
+				one("SELECT province_code FROM periods WHERE holder = '6800000001'", "68")
+				// Moving back by the persons list keeps the resident flag.
+				importRows(t, s, "d", pad(loadPerson(1, "01", "A 1")), nil)
+				one("SELECT province_code || ' ' || bhxh_code || ' ' || resident || insured FROM persons WHERE person_key = '068000000001'", "01 6800000001 11")
+				importRows(t, s, "e", []registry.Row{card(1, "01", "2026-03-31"), period(1, 200)}, nil)
+				one("SELECT COUNT(*) || ' ' || MIN(province_code) || ' ' || CAST(MIN(valid_to) AS TEXT) FROM bhyt_cards WHERE card_no = 'GD4680000000001'", "1 01 2026-03-31")
+				one("SELECT COUNT(*) || ' ' || MIN(province_code) || ' ' || MIN(salary) FROM periods WHERE holder = '6800000001'", "1 01 200")
+
+				// Person 2's card (issued by 20) and period come before them.
+				importRows(t, s, "f", []registry.Row{card(2, "20", "2026-12-31"), period(2, 100)}, nil)
+				one("SELECT province_code FROM bhyt_cards WHERE card_no = 'GD4680000000002'", "00")
+				one("SELECT province_code FROM periods WHERE holder = '6800000002'", "00")
+				importRows(t, s, "g", pad(loadPerson(2, "01", "A 2")), nil)
+				importRows(t, s, "h", []registry.Row{card(2, "20", "2026-03-31"), period(2, 200)}, nil)
+				one("SELECT COUNT(*) || ' ' || CAST(MIN(valid_to) AS TEXT) FROM bhyt_cards WHERE card_no = 'GD4680000000002'", "1 2026-03-31")
+				one("SELECT COUNT(*) || ' ' || MIN(salary) FROM periods WHERE holder = '6800000002'", "1 200")
+			})
+		})
+	}
+}
