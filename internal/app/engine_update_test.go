@@ -11,6 +11,7 @@ import (
 	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/coverage"
 	"github.com/phusong/phusong/internal/gen"
+	"github.com/phusong/phusong/internal/geo"
 	"github.com/phusong/phusong/internal/store"
 	"github.com/phusong/phusong/internal/testutil"
 )
@@ -148,6 +149,35 @@ func TestIndexKeptByImportsMatchesRebuild(t *testing.T) {
 		moved := csvEdit(persons, func(i int, f []string) bool { return i%40 == 1 && f[5] != other }, func(f []string) { f[5], f[6] = other, "" })
 		imp("persons", moved)
 		sameAsRebuild(t, a, s, "moves")
+
+		// The population register moves 40 insured residents to a commune of another
+		// province (it knows no BHXH code): their cards and periods go with them, and a
+		// card of theirs shortened afterwards is one card, not two.
+		atlas, err := a.Atlas(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		far := ""
+		for _, u := range atlas.AllOfLevel(geo.Commune) {
+			if p := atlas.ProvinceOf(u.ID, d); p != nil && p.Code == "01" && u.ValidOn(d) {
+				far = u.Code
+				break
+			}
+		}
+		codeOf := map[string]string{} // national ID → BHXH code of insured persons
+		csvEdit(persons, func(_ int, f []string) bool { return f[0] != "" && f[1] != "" }, func(f []string) { codeOf[f[0]] = f[1] })
+		var movedCodes []string
+		imp("residents", csvEdit(sink.File("residents.csv"), func(i int, f []string) bool { return codeOf[f[0]] != "" && len(movedCodes) < 40 && i%3 == 0 }, func(f []string) {
+			movedCodes = append(movedCodes, codeOf[f[0]])
+			f[4], f[5] = far, ""
+		}))
+		sameAsRebuild(t, a, s, "moves to another province")
+		isMoved := map[string]bool{}
+		for _, c := range movedCodes {
+			isMoved[c] = true
+		}
+		imp("bhyt_cards", csvEdit(cards, func(_ int, f []string) bool { return isMoved[f[1]] && f[4] <= "2026-05-31" && (f[5] == "" || f[5] > "2026-05-31") }, func(f []string) { f[5] = "2026-05-31" }))
+		sameAsRebuild(t, a, s, "cards of persons who moved province")
 
 		// Periods filed under a national ID (a list that gave the ĐDCN), then a card for
 		// one of those persons: their intervals sit under two keys.
