@@ -1,8 +1,10 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/phusong/phusong/internal/civil"
@@ -112,13 +114,18 @@ const holderBatch = 5000
 // applyImport brings the coverage index up to the registry after an import made in
 // this process. It applies only when the index was current before the import
 // (before is the registry version then, after the version its commit wrote);
-// otherwise the next query rebuilds. When another import committed in between, the
-// index takes this one and stays at after, so the next query rebuilds too.
+// otherwise the next query rebuilds. When another import committed in between (after
+// does not follow before), the index lacks that one: it is dropped, and the next
+// query rebuilds.
 func (a *App) applyImport(ctx context.Context, before, after string, pend *pending) error {
 	a.engMu.Lock()
 	defer a.engMu.Unlock()
 	e := a.eng
 	if e == nil || e.ver != before {
+		return nil
+	}
+	if !follows(before, after) {
+		a.eng = nil
 		return nil
 	}
 	if pend.empty() { // denominators or targets: nothing the index holds
@@ -132,6 +139,17 @@ func (a *App) applyImport(ctx context.Context, before, after string, pend *pendi
 	e.forget()
 	e.ver = after
 	return nil
+}
+
+// follows reports whether registry version after is the one right after before
+// (versions count commits from 1; "" is the registry no import has written).
+func follows(before, after string) bool {
+	b, err := strconv.ParseInt(cmp.Or(before, "0"), 10, 64)
+	if err != nil {
+		return false
+	}
+	a, err := strconv.ParseInt(after, 10, 64)
+	return err == nil && a == b+1
 }
 
 // residentChange is a change to the resident birth lists, made once the index has

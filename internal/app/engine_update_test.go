@@ -12,6 +12,7 @@ import (
 	"github.com/phusong/phusong/internal/coverage"
 	"github.com/phusong/phusong/internal/gen"
 	"github.com/phusong/phusong/internal/geo"
+	"github.com/phusong/phusong/internal/registry"
 	"github.com/phusong/phusong/internal/store"
 	"github.com/phusong/phusong/internal/testutil"
 )
@@ -176,7 +177,9 @@ func TestIndexKeptByImportsMatchesRebuild(t *testing.T) {
 		for _, c := range movedCodes {
 			isMoved[c] = true
 		}
-		imp("bhyt_cards", csvEdit(cards, func(_ int, f []string) bool { return isMoved[f[1]] && f[4] <= "2026-05-31" && (f[5] == "" || f[5] > "2026-05-31") }, func(f []string) { f[5] = "2026-05-31" }))
+		imp("bhyt_cards", csvEdit(cards, func(_ int, f []string) bool {
+			return isMoved[f[1]] && f[4] <= "2026-05-31" && (f[5] == "" || f[5] > "2026-05-31")
+		}, func(f []string) { f[5] = "2026-05-31" }))
 		sameAsRebuild(t, a, s, "cards of persons who moved province")
 
 		// Periods filed under a national ID (a list that gave the ĐDCN), then a card for
@@ -206,4 +209,46 @@ func cutColumns(text string, n int) []string {
 		out = append(out, strings.Join(strings.Split(l, ",")[:n], ","))
 	}
 	return out
+}
+
+// An import whose commit does not directly follow the version the index was at
+// (another import committed in between, in another process or not yet applied here)
+// must not leave the index claiming the new version without the other's rows.
+func TestIndexDroppedWhenAnotherImportCommittedBetween(t *testing.T) {
+	for _, c := range []struct {
+		before, after string
+		want          bool
+	}{{"", "1", true}, {"1", "2", true}, {"9", "10", true}, {"1", "3", false}, {"2", "2", false}, {"x", "2", false}, {"1", "", false}} {
+		if got := follows(c.before, c.after); got != c.want {
+			t.Errorf("follows(%q, %q) = %v", c.before, c.after, got)
+		}
+	}
+	sink := &gen.MemSink{}
+	if _, err := gen.Generate(gen.Options{Persons: 200, Seed: 7, Provinces: []string{"68"}}, sink); err != nil {
+		t.Fatal(err)
+	}
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := New(s, nil)
+		a.KeepIndex = true
+		if _, err := a.ImportGeo(ctx, System, "villages", "villages.csv", bytes.NewReader(sink.File("villages.csv")), civil.MustParse("2025-07-01"), false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.ImportRegistry(ctx, System, "persons", "persons.csv", bytes.NewReader(sink.File("persons.csv")), civil.MustParse("2026-06-30"), false, nil); err != nil {
+			t.Fatal(err)
+		}
+		e := a.eng
+		if e == nil || e.ver != "1" {
+			t.Fatalf("index after the first import: %+v", e)
+		}
+		pend := newPending()
+		pend.add(registry.Person{NationalID: "068190000001", BHXHCode: "6819000001", CommuneID: e.communeIDs[0], BirthDate: civil.MustParse("1990-01-01"), Sex: "M"})
+		if err := a.applyImport(ctx, "1", "3", pend); err != nil || a.eng != nil {
+			t.Fatalf("applied over a gap in versions: %v, index %v", err, a.eng)
+		}
+		a.eng = e
+		if err := a.applyImport(ctx, "1", "2", pend); err != nil || a.eng != e || e.ver != "2" {
+			t.Fatalf("not applied to the next version: %v, index at %q", err, e.ver)
+		}
+	})
 }
