@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/phusong/phusong/internal/civil"
@@ -137,13 +138,26 @@ func TestCommunesAndSeries(t *testing.T) {
 	}
 }
 
+// The card in force does not depend on the order the cards are listed in: every
+// order of the four gives the same groups.
 func TestPayerGroupOfTheLatestCard(t *testing.T) {
-	x := build(t, Person{Commune: 0, Village: NoVillage, Group: GroupStateSupported, BHYT: []Interval{
+	cards := []Interval{
 		{From: day("2025-01-01"), To: day("2025-12-31"), Issuing: langSon, Group: GroupHousehold},
 		{From: day("2025-03-01"), To: day("2025-04-30"), Issuing: langSon, Group: GroupStateBudget},
 		{From: day("2025-11-01"), To: day("2026-10-31"), Issuing: langSon},                    // takes the person's group
-		{From: day("2025-11-01"), To: day("2025-11-30"), Issuing: langSon, Group: GroupOther}, // same start, listed last
-	}})
+		{From: day("2025-11-01"), To: day("2025-11-30"), Issuing: langSon, Group: GroupOther}, // same start, ends first
+	}
+	for _, order := range [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}, {2, 0, 3, 1}} {
+		var listed []Interval
+		for _, i := range order {
+			listed = append(listed, cards[i])
+		}
+		t.Run(fmt.Sprint(order), func(t *testing.T) { payerGroupOfTheLatestCard(t, listed) })
+	}
+}
+
+func payerGroupOfTheLatestCard(t *testing.T, cards []Interval) {
+	x := build(t, Person{Commune: 0, Village: NoVillage, Group: GroupStateSupported, BHYT: cards})
 	tests := []struct {
 		date string
 		want PayerGroup

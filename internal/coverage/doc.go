@@ -20,8 +20,10 @@
 //   - Which interval describes a covered day (payer group and issuing province of a
 //     BHYT card, compulsory or voluntary for BHXH): among the intervals containing D,
 //     the one that started last; between two that started the same day, the one
-//     listed last. A renewal or a change of group issues a new card, so the newest
-//     card is the one in force.
+//     that ends first (a short card laid over a long one), then a fixed order of
+//     their attributes, so that the figures never depend on the order a database
+//     returns rows in. A renewal or a change of group issues a new card, so the
+//     newest card is the one in force.
 //   - A BHYT card without a payer group takes the person's group; if that is unknown
 //     too, the day is counted under "unknown", so a breakdown always sums to the
 //     total.

@@ -156,7 +156,7 @@ func (w *world) bruteForce(s Scheme, d civil.Date) *tally {
 	for _, p := range w.persons {
 		in := -1
 		for i, iv := range p.Intervals(s) {
-			if iv.From <= d && d <= iv.To && (in < 0 || iv.From >= p.Intervals(s)[in].From) {
+			if iv.From <= d && d <= iv.To && (in < 0 || inForceOrder(s, iv, p.Intervals(s)[in], p.Group) >= 0) {
 				in = i
 			}
 		}

@@ -56,9 +56,8 @@ type normaliser struct {
 }
 
 // normalise appends to out[:0] the segments of ivs: every covered day once, with the
-// attributes of the interval in force — the one that started last, and of two that
-// started the same day the one listed last. Adjacent days with equal attributes form
-// one segment, so overlapping and back-to-back intervals merge.
+// attributes of the interval in force (inForceOrder). Adjacent days with equal
+// attributes form one segment, so overlapping and back-to-back intervals merge.
 func (n *normaliser) normalise(s Scheme, ivs []Interval, group PayerGroup, out []seg) []seg {
 	out = out[:0]
 	if len(ivs) == 1 {
@@ -71,7 +70,7 @@ func (n *normaliser) normalise(s Scheme, ivs []Interval, group PayerGroup, out [
 	}
 	slices.Sort(n.cuts)
 	n.cuts = slices.Compact(n.cuts)
-	slices.SortStableFunc(n.order, func(a, b int32) int { return cmp.Compare(ivs[a].From, ivs[b].From) })
+	slices.SortFunc(n.order, func(a, b int32) int { return inForceOrder(s, ivs[a], ivs[b], group) })
 	n.stack = n.stack[:0]
 	next := 0
 	for k := 0; k+1 < len(n.cuts); k++ {
@@ -80,7 +79,7 @@ func (n *normaliser) normalise(s Scheme, ivs []Interval, group PayerGroup, out [
 			n.stack = append(n.stack, n.order[next])
 			next++
 		}
-		// The stack is in (From, position) order, so its top is the latest start;
+		// The stack is in inForceOrder, so its top is the interval in force;
 		// intervals that have ended are dropped when they come to the top.
 		for len(n.stack) > 0 && clampTo(ivs[n.stack[len(n.stack)-1]].To) < day {
 			n.stack = n.stack[:len(n.stack)-1]
@@ -97,6 +96,15 @@ func (n *normaliser) normalise(s Scheme, ivs []Interval, group PayerGroup, out [
 		out = append(out, seg{day, end, a})
 	}
 	return out
+}
+
+// inForceOrder orders intervals so that, of those covering a day, the last is in
+// force: the one that started last; of two that started the same day, the one that
+// ends first (a short card laid over a long one); then by attributes. The result
+// never depends on the order the intervals are listed in, which a database does not
+// keep.
+func inForceOrder(s Scheme, a, b Interval, group PayerGroup) int {
+	return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(clampTo(b.To), clampTo(a.To)), cmp.Compare(attrOf(s, a, group), attrOf(s, b, group)))
 }
 
 // clampTo maps anything past civil.Max to civil.Max, the open end.
