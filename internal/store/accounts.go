@@ -51,7 +51,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 func (s *Store) userWhere(ctx context.Context, where string, arg any) (*User, error) {
 	u := &User{}
 	var disabled int
-	err := s.db.QueryRowContext(ctx, s.q("SELECT id, username, display_name, password_hash, disabled, created_at FROM users WHERE "+where), arg).
+	err := s.rd.QueryRowContext(ctx, s.q("SELECT id, username, display_name, password_hash, disabled, created_at FROM users WHERE "+where), arg).
 		Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &disabled, &u.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fault.New(fault.NotFound, "không có người dùng này", "no such user")
@@ -63,7 +63,7 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (*User, er
 // Users lists all accounts by username.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	var out []User
-	err := s.each(ctx, s.db, "SELECT id, username, display_name, disabled, created_at FROM users ORDER BY username", func(r *sql.Rows) error {
+	err := s.each(ctx, s.rd, "SELECT id, username, display_name, disabled, created_at FROM users ORDER BY username", func(r *sql.Rows) error {
 		var u User
 		var disabled int
 		if err := r.Scan(&u.ID, &u.Username, &u.DisplayName, &disabled, &u.CreatedAt); err != nil {
@@ -90,7 +90,7 @@ func (s *Store) AddGrant(ctx context.Context, userID int64, g auth.Grant) error 
 // Grants are a user's grants.
 func (s *Store) Grants(ctx context.Context, userID int64) ([]auth.Grant, error) {
 	var out []auth.Grant
-	err := s.each(ctx, s.db, `SELECT g.role, COALESCE(g.unit_id, 0), COALESCE(u.code, '') FROM grants g
+	err := s.each(ctx, s.rd, `SELECT g.role, COALESCE(g.unit_id, 0), COALESCE(u.code, '') FROM grants g
 		LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = ? ORDER BY g.id`, func(r *sql.Rows) error {
 		var g auth.Grant
 		var role string
@@ -121,7 +121,7 @@ func (s *Store) CreateSession(ctx context.Context, idHash string, sess Session) 
 // SessionByHash finds a live session.
 func (s *Store) SessionByHash(ctx context.Context, idHash string) (*Session, error) {
 	sess := &Session{}
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT s.user_id, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+	err := s.rd.QueryRowContext(ctx, s.q(`SELECT s.user_id, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = 0`), idHash, time.Now().UTC()).Scan(&sess.UserID, &sess.CSRF, &sess.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fault.New(fault.Unauthenticated, "phiên đã hết hạn", "the session has expired")
@@ -146,7 +146,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, name, hash string
 func (s *Store) TokenUser(ctx context.Context, hash string) (int64, error) {
 	var id int64
 	now := time.Now().UTC()
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+	err := s.rd.QueryRowContext(ctx, s.q(`SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled = 0`), hash, now).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fault.New(fault.Unauthenticated, "mã truy cập API không hợp lệ", "invalid API token")
@@ -183,7 +183,7 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 // AuditLog is the newest entries first, optionally of one action.
 func (s *Store) AuditLog(ctx context.Context, action string, limit int) ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := s.each(ctx, s.db, `SELECT id, at, COALESCE(user_id, 0), username, action, object, detail, ip FROM audit_log
+	err := s.each(ctx, s.rd, `SELECT id, at, COALESCE(user_id, 0), username, action, object, detail, ip FROM audit_log
 		WHERE (? = '' OR action = ?) ORDER BY id DESC LIMIT ?`, func(r *sql.Rows) error {
 		var e AuditEntry
 		if err := r.Scan(&e.ID, &e.At, &e.UserID, &e.Username, &e.Action, &e.Object, &e.Detail, &e.IP); err != nil {

@@ -45,7 +45,7 @@ func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(Person
 		return fn(p)
 	}
 	if holders == nil {
-		return s.each(ctx, s.db, cols, scan)
+		return s.each(ctx, s.rd, cols, scan)
 	}
 	if len(holders) == 0 {
 		return nil
@@ -55,7 +55,7 @@ func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(Person
 		args[i] = h
 	}
 	in := placeholders(len(holders))
-	return s.each(ctx, s.db, cols+" WHERE bhxh_code IN ("+in+") UNION "+cols+" WHERE person_key IN ("+in+")", scan, append(args, args...)...)
+	return s.each(ctx, s.rd, cols+" WHERE bhxh_code IN ("+in+") UNION "+cols+" WHERE person_key IN ("+in+")", scan, append(args, args...)...)
 }
 
 // EachInterval streams every card and period, or those of some holders. A long list
@@ -91,7 +91,7 @@ func (s *Store) EachIntervalOf(ctx context.Context, holders []string, withCards,
 			if q == "" {
 				continue
 			}
-			if err := s.each(ctx, s.db, q, scan); err != nil {
+			if err := s.each(ctx, s.rd, q, scan); err != nil {
 				return err
 			}
 		}
@@ -121,7 +121,7 @@ func (s *Store) EachIntervalOf(ctx context.Context, holders []string, withCards,
 			} else {
 				q += " WHERE holder IN (" + in + ")"
 			}
-			if err := s.each(ctx, s.db, q, scan, args...); err != nil {
+			if err := s.each(ctx, s.rd, q, scan, args...); err != nil {
 				return err
 			}
 		}
@@ -139,7 +139,7 @@ const (
 // intervalsByJoin copies the holders into a temporary table on one connection and
 // runs the two joins there.
 func (s *Store) intervalsByJoin(ctx context.Context, holders []string, cards, periods string, scan func(*sql.Rows) error) error {
-	conn, err := s.db.Conn(ctx)
+	conn, err := s.rd.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *Store) Denominators(ctx context.Context, unitIDs []int64, year int) (ma
 	for _, id := range unitIDs {
 		args = append(args, id)
 	}
-	err := s.each(ctx, s.db, "SELECT unit_id, year, population, labour_force, source FROM denominators WHERE year <= ? AND unit_id IN ("+placeholders(len(unitIDs))+") ORDER BY year", func(r *sql.Rows) error {
+	err := s.each(ctx, s.rd, "SELECT unit_id, year, population, labour_force, source FROM denominators WHERE year <= ? AND unit_id IN ("+placeholders(len(unitIDs))+") ORDER BY year", func(r *sql.Rows) error {
 		var id int64
 		var d Denominator
 		if err := r.Scan(&id, &d.Year, &d.Population, &d.LabourForce, &d.Source); err != nil {
@@ -210,7 +210,7 @@ func (s *Store) Denominators(ctx context.Context, unitIDs []int64, year int) (ma
 // EachRegistryPerson streams the persons below a unit (through the closure of the
 // tree) with what duplicate detection compares; CommuneCode is left to the caller.
 func (s *Store) EachRegistryPerson(ctx context.Context, unitID int64, fn func(registry.Person) error) error {
-	return s.each(ctx, s.db, `SELECT p.national_id, p.bhxh_code, p.full_name, p.birth_date, p.sex, p.commune_id, p.source
+	return s.each(ctx, s.rd, `SELECT p.national_id, p.bhxh_code, p.full_name, p.birth_date, p.sex, p.commune_id, p.source
 		FROM persons p JOIN unit_closure c ON c.descendant_id = p.commune_id WHERE c.ancestor_id = ?`, func(r *sql.Rows) error {
 		var p registry.Person
 		var sex, src string
@@ -224,7 +224,7 @@ func (s *Store) EachRegistryPerson(ctx context.Context, unitID int64, fn func(re
 
 // EachRegistryCard streams the cards of the persons below a unit.
 func (s *Store) EachRegistryCard(ctx context.Context, unitID int64, fn func(registry.Card) error) error {
-	return s.each(ctx, s.db, `SELECT k.card_no, k.bhxh_code, k.valid_from, k.valid_to, k.source FROM bhyt_cards k
+	return s.each(ctx, s.rd, `SELECT k.card_no, k.bhxh_code, k.valid_from, k.valid_to, k.source FROM bhyt_cards k
 		WHERE k.bhxh_code IN (SELECT p.bhxh_code FROM persons p JOIN unit_closure c ON c.descendant_id = p.commune_id WHERE c.ancestor_id = ? AND p.bhxh_code <> '')`, func(r *sql.Rows) error {
 		var k registry.Card
 		var to civil.NullDate

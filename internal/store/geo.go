@@ -184,7 +184,7 @@ func (s *Store) Atlas(ctx context.Context) (*geo.Atlas, error) {
 	if s.atlas != nil && s.atlasVer == ver {
 		return s.atlas, nil
 	}
-	units, links, err := s.loadGeography(ctx, s.db)
+	units, links, err := s.loadGeography(ctx, s.rd)
 	if err != nil {
 		return nil, err
 	}

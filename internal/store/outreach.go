@@ -90,7 +90,7 @@ func (s *Store) OutreachRows(ctx context.Context, q OutreachQuery) ([]outreach.R
 	}
 	var out []outreach.Row
 	seen := map[string]bool{}
-	err := s.each(ctx, s.db, query, func(r *sql.Rows) error {
+	err := s.each(ctx, s.rd, query, func(r *sql.Rows) error {
 		var x outreach.Row
 		dest := []any{&x.PersonKey, &x.NationalID, &x.BHXHCode, &x.FullName, &x.BirthDate, &x.Sex, &x.CommuneID, &x.VillageID, &x.HouseholdID}
 		var to civil.NullDate
@@ -168,7 +168,7 @@ func (s *Store) lapsedQuery(q OutreachQuery) (string, []any) {
 func (s *Store) LatestContacts(ctx context.Context, area OutreachArea, d civil.Date) (map[string]outreach.Contact, error) {
 	w, args := area.where()
 	out := map[string]outreach.Contact{}
-	err := s.each(ctx, s.db, `SELECT k.id, COALESCE(k.assignment_id, 0), k.person_key, k.outcome, k.note, k.contacted_on, COALESCE(k.recorded_by, 0)
+	err := s.each(ctx, s.rd, `SELECT k.id, COALESCE(k.assignment_id, 0), k.person_key, k.outcome, k.note, k.contacted_on, COALESCE(k.recorded_by, 0)
 		FROM outreach_contacts k JOIN persons p ON p.person_key = k.person_key
 		WHERE `+w+` AND k.contacted_on <= ? ORDER BY k.contacted_on, k.id`, func(r *sql.Rows) error {
 		c, err := scanContact(r)
@@ -191,7 +191,7 @@ func scanContact(r *sql.Rows) (outreach.Contact, error) {
 // Contacts are every contact recorded for a person, oldest first.
 func (s *Store) Contacts(ctx context.Context, personKey string) ([]outreach.Contact, error) {
 	var out []outreach.Contact
-	err := s.each(ctx, s.db, `SELECT k.id, COALESCE(k.assignment_id, 0), k.person_key, k.outcome, k.note, k.contacted_on, COALESCE(k.recorded_by, 0)
+	err := s.each(ctx, s.rd, `SELECT k.id, COALESCE(k.assignment_id, 0), k.person_key, k.outcome, k.note, k.contacted_on, COALESCE(k.recorded_by, 0)
 		FROM outreach_contacts k WHERE k.person_key = ? ORDER BY k.contacted_on, k.id`, func(r *sql.Rows) error {
 		c, err := scanContact(r)
 		out = append(out, c)
@@ -225,7 +225,7 @@ func (s *Store) AddAssignment(ctx context.Context, a *outreach.Assignment) error
 // Assignments are a collector's assignments, of one kind or all ("").
 func (s *Store) Assignments(ctx context.Context, collectorID int64, kind outreach.Kind) ([]outreach.Assignment, error) {
 	var out []outreach.Assignment
-	err := s.each(ctx, s.db, `SELECT a.id, a.kind, a.unit_id, COALESCE(a.village_id, 0), a.list_date, a.days, a.collector_id, COALESCE(a.assigned_by, 0), u.username
+	err := s.each(ctx, s.rd, `SELECT a.id, a.kind, a.unit_id, COALESCE(a.village_id, 0), a.list_date, a.days, a.collector_id, COALESCE(a.assigned_by, 0), u.username
 		FROM outreach_assignments a JOIN users u ON u.id = a.collector_id
 		WHERE a.collector_id = ? AND (? = '' OR a.kind = ?) ORDER BY a.id`, func(r *sql.Rows) error {
 		var a outreach.Assignment
@@ -243,7 +243,7 @@ func (s *Store) Assignments(ctx context.Context, collectorID int64, kind outreac
 // PersonPlace is where the registry puts a person: their commune and village.
 func (s *Store) PersonPlace(ctx context.Context, personKey string) (OutreachArea, error) {
 	var a OutreachArea
-	err := s.db.QueryRowContext(ctx, s.q("SELECT commune_id, COALESCE(village_id, 0) FROM persons WHERE person_key = ?"), personKey).Scan(&a.CommuneID, &a.VillageID)
+	err := s.rd.QueryRowContext(ctx, s.q("SELECT commune_id, COALESCE(village_id, 0) FROM persons WHERE person_key = ?"), personKey).Scan(&a.CommuneID, &a.VillageID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fault.Newf(fault.NotFound, "không có người mã %s trong sổ", "no person %s in the registry", strings.TrimSpace(personKey))
 	}

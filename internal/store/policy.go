@@ -66,7 +66,7 @@ func (s *Store) bumpVersion(ctx context.Context, tx *sql.Tx, key string) error {
 // Policy reads the rules and top-ups in force in the database.
 func (s *Store) Policy(ctx context.Context) ([]policy.Rule, []policy.TopUp, error) {
 	var rules []policy.Rule
-	err := s.each(ctx, s.db, "SELECT parameter, key, value, valid_from, valid_to, source FROM policy_rules ORDER BY parameter, key, valid_from", func(r *sql.Rows) error {
+	err := s.each(ctx, s.rd, "SELECT parameter, key, value, valid_from, valid_to, source FROM policy_rules ORDER BY parameter, key, valid_from", func(r *sql.Rows) error {
 		var x policy.Rule
 		var v string
 		var to civil.NullDate
@@ -81,7 +81,7 @@ func (s *Store) Policy(ctx context.Context) ([]policy.Rule, []policy.TopUp, erro
 		return nil, nil, err
 	}
 	var tops []policy.TopUp
-	err = s.each(ctx, s.db, "SELECT province_code, scheme, grp, percent, valid_from, valid_to, resolution, communes FROM policy_topups ORDER BY province_code, scheme, grp, valid_from", func(r *sql.Rows) error {
+	err = s.each(ctx, s.rd, "SELECT province_code, scheme, grp, percent, valid_from, valid_to, resolution, communes FROM policy_topups ORDER BY province_code, scheme, grp, valid_from", func(r *sql.Rows) error {
 		var t policy.TopUp
 		var p, communes string
 		var to civil.NullDate

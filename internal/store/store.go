@@ -31,6 +31,7 @@ const DefaultURL = "./phusong.db"
 // Store is an open database with its schema up to date.
 type Store struct {
 	db      *sql.DB
+	rd      *sql.DB // reads: on a SQLite file, a pool of read-only connections beside the one writer
 	dialect Dialect
 	url     string
 
@@ -57,6 +58,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		s.db, err = sql.Open("sqlite", sqliteDSN(strings.TrimPrefix(url, "sqlite:")))
 		s.db.SetMaxOpenConns(1) // one writer; SQLite serialises anyway and this avoids SQLITE_BUSY
 	}
+	s.rd = s.db
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", redact(url), err)
 	}
@@ -71,6 +73,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err := s.seedReference(ctx); err != nil {
 		s.db.Close()
 		return nil, err
+	}
+	if s.dialect == SQLite {
+		if err := s.openReaders(strings.TrimPrefix(url, "sqlite:")); err != nil {
+			s.db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -98,7 +106,29 @@ func redact(url string) string {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.rd != s.db {
+		s.rd.Close()
+	}
+	return s.db.Close()
+}
+
+// openReaders gives a SQLite file a pool of read-only connections: in WAL mode they
+// read the last commit while the one writer works, so the dashboard, sign-in and
+// lists keep answering during an import instead of waiting for its connection. A
+// database in memory is one connection's own and keeps reading through the writer.
+func (s *Store) openReaders(path string) error {
+	if strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
+		return nil
+	}
+	rd, err := sql.Open("sqlite", sqliteDSN(path)+"&_pragma=query_only(1)&_pragma=cache_size(-65536)")
+	if err != nil {
+		return err
+	}
+	rd.SetMaxOpenConns(4)
+	s.rd = rd
+	return nil
+}
 
 // Dialect tells which database is behind the store.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -174,7 +204,7 @@ func (s *Store) insertMany(ctx context.Context, q querier, table string, cols []
 // Meta reads a value from the meta table ("" when absent).
 func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.db.QueryRowContext(ctx, s.q("SELECT value FROM meta WHERE key = ?"), key).Scan(&v)
+	err := s.rd.QueryRowContext(ctx, s.q("SELECT value FROM meta WHERE key = ?"), key).Scan(&v)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}

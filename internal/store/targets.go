@@ -26,7 +26,7 @@ func (s *Store) Targets(ctx context.Context, unitIDs []int64) ([]TargetRow, erro
 		args[i] = id
 	}
 	var out []TargetRow
-	err := s.each(ctx, s.db, "SELECT unit_id, indicator, deadline, value, document FROM targets WHERE unit_id IN ("+placeholders(len(unitIDs))+") ORDER BY unit_id, indicator, deadline", func(r *sql.Rows) error {
+	err := s.each(ctx, s.rd, "SELECT unit_id, indicator, deadline, value, document FROM targets WHERE unit_id IN ("+placeholders(len(unitIDs))+") ORDER BY unit_id, indicator, deadline", func(r *sql.Rows) error {
 		var t TargetRow
 		if err := r.Scan(&t.UnitID, &t.Indicator, &t.Deadline, &t.Value, &t.Document); err != nil {
 			return err
