@@ -32,6 +32,8 @@ type engine struct {
 
 	BuiltIn time.Duration
 
+	lastApply applyStats // what the last import applied did
+
 	// mu guards personOf, births and vbirths once the engine is shared: a refresh
 	// adds persons while queries read (the index itself has its own lock).
 	mu sync.RWMutex
@@ -39,6 +41,10 @@ type engine struct {
 	memoMu sync.Mutex
 	memo   map[memoKey]map[int64]int64 // counts per unit on a date, until the index changes
 }
+
+// applyStats counts, for the holders an import gave intervals who had some before,
+// those merged with what a prefetch read and those read again after the commit.
+type applyStats struct{ merged, reread int }
 
 type memoKey struct {
 	what string // a scheme, or "residents"/"working"
@@ -211,18 +217,33 @@ func (e *engine) person(p store.PersonRow, ivs map[string][]store.IntervalRow) (
 }
 
 func addInterval(cp *coverage.Person, x store.IntervalRow) {
-	iv := coverage.Interval{From: x.From, To: x.To}
-	switch x.Scheme {
-	case "bhyt":
-		iv.Issuing, _ = coverage.ParseProvince(x.Issuing)
-		iv.Group, _ = coverage.ParsePayerGroup(x.PayerGroup)
+	s, iv, counts := intervalOf(x)
+	if !counts {
+		return
+	}
+	switch s {
+	case coverage.BHYT:
 		cp.BHYT = append(cp.BHYT, iv)
-	case "bhxh_compulsory", "bhxh_voluntary":
-		iv.Voluntary = x.Scheme == "bhxh_voluntary"
+	case coverage.BHXH:
 		cp.BHXH = append(cp.BHXH, iv)
-	case "bhtn":
+	default:
 		cp.BHTN = append(cp.BHTN, iv)
 	}
+}
+
+// intervalOf is a stored card or period as the index takes it; false for what the
+// index does not count (BHYT paid through the employer).
+func intervalOf(x store.IntervalRow) (coverage.Scheme, coverage.Interval, bool) {
+	s, counts := schemeOf(x.Scheme)
+	iv := coverage.Interval{From: x.From, To: x.To}
+	switch s {
+	case coverage.BHYT:
+		iv.Issuing, _ = coverage.ParseProvince(x.Issuing)
+		iv.Group, _ = coverage.ParsePayerGroup(x.PayerGroup)
+	case coverage.BHXH:
+		iv.Voluntary = x.Scheme == "bhxh_voluntary"
+	}
+	return s, iv, counts
 }
 
 // sexOf maps the registry's M/F to the engine's sexes.
@@ -310,6 +331,16 @@ func (a *App) provinceOf(ver string) func(string) (string, bool) {
 		return nil
 	}
 	return e.provinceOfHolder
+}
+
+// currentEngine is the coverage index when it is at registry version ver, else nil.
+func (a *App) currentEngine(ver string) *engine {
+	a.engMu.Lock()
+	defer a.engMu.Unlock()
+	if a.eng == nil || a.eng.ver != ver {
+		return nil
+	}
+	return a.eng
 }
 
 func (e *engine) provinceOfHolder(holder string) (string, bool) {

@@ -26,6 +26,10 @@ type pending struct {
 	persons  []store.PersonRow
 	ivs      map[string][]keyedInterval // holder → cards and periods of this import
 	readBack map[string]bool            // holders whose stored periods a decrease ended
+
+	// What a prefetch read of the holders' stored rows before the import.
+	stored      map[string][]store.IntervalRow
+	storedKinds map[string]uint8
 }
 
 // keyedInterval is an interval as the index takes it, with its scheme and the key
@@ -161,6 +165,7 @@ type residentChange struct {
 // applyPending is applyImport's work; the caller holds engMu, so only this goroutine
 // writes the engine's maps (queries read them under e.mu).
 func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pending) error {
+	e.lastApply = applyStats{}
 	u := update{add: make([]coverage.Person, 0, len(pend.persons)), addRows: make([]store.PersonRow, 0, len(pend.persons))}
 	var (
 		whole   []string            // persons read back whole, by key or holder
@@ -250,6 +255,15 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			had = had || got && e.idx.Has(pos, coverage.Scheme(s))
 		}
 		if had {
+			if lists, ok := pend.merged(sc.holder, sc.got); ok {
+				for s, got := range sc.got {
+					if got {
+						u.changes = append(u.changes, coverage.Replace(pos, coverage.Scheme(s), lists[s]))
+					}
+				}
+				e.lastApply.merged++
+				continue
+			}
 			// Everything this import gave them is read back with the rest.
 			for s, got := range sc.got {
 				rereadCards = rereadCards || got && coverage.Scheme(s) == coverage.BHYT
@@ -272,6 +286,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 	if err := e.commit(&u); err != nil {
 		return err
 	}
+	e.lastApply.reread = len(reread)
 	if len(reread) > 0 {
 		if err := e.refreshIntervals(ctx, st, reread, rereadCards, rereadPeriods); err != nil {
 			return err
@@ -399,7 +414,7 @@ func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders 
 	}
 	// All provinces: a card may be filed under another province than the holder's
 	// (issued before the holder was in the registry, or before a move).
-	if err := st.EachIntervalOf(ctx, holders, cards, periods, func(x store.IntervalRow) error {
+	if err := st.EachIntervalOf(ctx, holders, store.IntervalsOf{Cards: cards, Periods: periods}, func(x store.IntervalRow) error {
 		if pos, ok := posOf[x.Holder]; ok {
 			addInterval(byPos[pos], x)
 		}

@@ -120,8 +120,15 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	}
 	tx.ProvinceOf = a.provinceOf(before)
 	var pend *pending // what the index needs of the rows, when the index is current
+	var pf *prefetch
 	if tx.ProvinceOf != nil {
 		pend = newPending()
+		// On PostgreSQL a read of holders probes every province partition's index
+		// per holder unless it is one join of all of them, which the index makes
+		// after the commit; SQLite reads a few thousand holders by index at a time.
+		if e := a.currentEngine(before); e != nil && a.Store.Dialect() == store.SQLite {
+			pf = newPrefetch(ctx, a.Store, e)
+		}
 	}
 	err = pipeline(func(emit func(registry.Row) error) error {
 		return registry.Read(kind, file, r, units, emit)
@@ -129,14 +136,24 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 		if pend != nil {
 			pend.add(row)
 		}
+		if pf != nil {
+			pf.want(row)
+		}
 		return tx.Add(row)
 	})
 	if err = a.importOutcome(err, units); err != nil {
+		if pf != nil {
+			pf.abort()
+		}
 		_ = tx.Rollback()
 		return nil, err
 	}
 	written := time.Now()
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	if pf != nil {
+		pf.finish(pend)
+	}
+	if err != nil {
 		return nil, err
 	}
 	committed := time.Now()

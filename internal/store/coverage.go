@@ -28,6 +28,13 @@ type IntervalRow struct {
 	From, To   civil.Date
 	Issuing    string
 	PayerGroup string
+	Key        string // with IntervalsOf.Keys: the card number, or the period's employer
+}
+
+// IntervalsOf says what EachIntervalOf reads.
+type IntervalsOf struct {
+	Cards, Periods bool
+	Keys           bool // each row's key within its holder (IntervalRow.Key)
 }
 
 // EachPerson streams the registry's persons; holders, if not nil, limits it to the
@@ -63,23 +70,27 @@ func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(Person
 // values would probe every province partition for every holder); elsewhere, in
 // batches of IN lists.
 func (s *Store) EachInterval(ctx context.Context, holders []string, fn func(IntervalRow) error) error {
-	return s.EachIntervalOf(ctx, holders, true, true, fn)
+	return s.EachIntervalOf(ctx, holders, IntervalsOf{Cards: true, Periods: true}, fn)
 }
 
 // EachIntervalOf is EachInterval of the cards, the periods or both.
-func (s *Store) EachIntervalOf(ctx context.Context, holders []string, withCards, withPeriods bool, fn func(IntervalRow) error) error {
-	cards := "SELECT bhxh_code, 'bhyt', valid_from, valid_to, issuing_province, payer_group FROM bhyt_cards"
-	periods := "SELECT holder, scheme, valid_from, valid_to, '', '' FROM periods"
-	if !withCards {
+func (s *Store) EachIntervalOf(ctx context.Context, holders []string, what IntervalsOf, fn func(IntervalRow) error) error {
+	cardKey, periodKey := "''", "''"
+	if what.Keys {
+		cardKey, periodKey = "card_no", "employer_code"
+	}
+	cards := "SELECT bhxh_code, 'bhyt', valid_from, valid_to, issuing_province, payer_group, " + cardKey + " FROM bhyt_cards"
+	periods := "SELECT holder, scheme, valid_from, valid_to, '', '', " + periodKey + " FROM periods"
+	if !what.Cards {
 		cards = ""
 	}
-	if !withPeriods {
+	if !what.Periods {
 		periods = ""
 	}
 	scan := func(r *sql.Rows) error {
 		var x IntervalRow
 		var to civil.NullDate
-		if err := r.Scan(&x.Holder, &x.Scheme, &x.From, &to, &x.Issuing, &x.PayerGroup); err != nil {
+		if err := r.Scan(&x.Holder, &x.Scheme, &x.From, &to, &x.Issuing, &x.PayerGroup, &x.Key); err != nil {
 			return err
 		}
 		x.To = to.Date

@@ -1,0 +1,196 @@
+package app
+
+import (
+	"context"
+
+	"github.com/phusong/phusong/internal/coverage"
+	"github.com/phusong/phusong/internal/registry"
+	"github.com/phusong/phusong/internal/store"
+)
+
+// While an import writes, a prefetch reads the stored cards and periods of the
+// holders whose intervals it changes and who had some of that scheme before it: the
+// state the import starts from. After the commit the index merges the import's rows
+// into them by key, as the store's upsert did, instead of reading those holders again.
+// The read runs beside the write, on another connection that sees the last commit,
+// so its time is hidden behind the import's own. Its result is used only when the
+// import's commit directly follows the version the index was at (applyImport), so
+// nothing else changed those holders in between; a holder it has not read is read
+// again after the commit, as before.
+
+// Kinds of stored rows a prefetch reads for a holder.
+const (
+	prefetchCards uint8 = 1 << iota
+	prefetchPeriods
+)
+
+// prefetchSize is how many holders one read asks for.
+const prefetchSize = 2000
+
+type prefetch struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	st     *store.Store
+	e      *engine
+
+	// The import's side.
+	asked          map[string]uint8
+	cards, periods []string // holders gathered for the next read
+	queue          chan prefetchRead
+
+	// The reader's side; read by others only after done is closed.
+	done   chan struct{}
+	stored map[string][]store.IntervalRow
+	read   map[string]uint8 // holder → kinds read
+	err    error
+}
+
+type prefetchRead struct {
+	holders []string
+	kind    uint8
+}
+
+func newPrefetch(ctx context.Context, st *store.Store, e *engine) *prefetch {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &prefetch{ctx: ctx, cancel: cancel, st: st, e: e, asked: map[string]uint8{}, queue: make(chan prefetchRead, 64),
+		done: make(chan struct{}), stored: map[string][]store.IntervalRow{}, read: map[string]uint8{}}
+	go p.run()
+	return p
+}
+
+func (p *prefetch) run() {
+	defer close(p.done)
+	for r := range p.queue {
+		if p.err != nil {
+			continue // drain
+		}
+		what := store.IntervalsOf{Cards: r.kind == prefetchCards, Periods: r.kind == prefetchPeriods, Keys: true}
+		p.err = p.st.EachIntervalOf(p.ctx, r.holders, what, func(x store.IntervalRow) error {
+			p.stored[x.Holder] = append(p.stored[x.Holder], x)
+			return nil
+		})
+		for _, h := range r.holders {
+			p.read[h] |= r.kind
+		}
+	}
+}
+
+// want looks at a row the import writes and asks for its holder's stored rows of the
+// same kind when the index has intervals of that scheme for them.
+func (p *prefetch) want(row registry.Row) {
+	var h string
+	var kind uint8
+	var s coverage.Scheme
+	switch r := row.(type) {
+	case registry.Card:
+		h, kind, s = r.BHXHCode, prefetchCards, coverage.BHYT
+	case registry.Period:
+		var counts bool
+		if s, counts = schemeOf(string(r.Scheme)); !counts || r.BHXHCode == "" {
+			return // under "id:" + national ID: such persons are read whole
+		}
+		h, kind = r.BHXHCode, prefetchPeriods
+	default:
+		return
+	}
+	if p.asked[h]&kind != 0 {
+		return
+	}
+	p.e.mu.RLock()
+	pos, ok := p.e.personOf.get(h)
+	ok = ok && !p.e.idHeld.has(pos)
+	p.e.mu.RUnlock()
+	if !ok || !p.e.idx.Has(pos, s) {
+		return
+	}
+	p.asked[h] |= kind
+	if kind == prefetchCards {
+		p.cards = p.send(append(p.cards, h), kind, prefetchSize)
+	} else {
+		p.periods = p.send(append(p.periods, h), kind, prefetchSize)
+	}
+}
+
+// send queues the gathered holders once there are at least n.
+func (p *prefetch) send(hs []string, kind uint8, n int) []string {
+	if len(hs) < n || len(hs) == 0 {
+		return hs
+	}
+	select {
+	case p.queue <- prefetchRead{hs, kind}:
+	case <-p.ctx.Done():
+	}
+	return nil
+}
+
+// finish sends what is gathered, waits for the reads and hands them to pend (none
+// if a read failed: those holders are then read again after the commit).
+func (p *prefetch) finish(pend *pending) {
+	p.cards = p.send(p.cards, prefetchCards, 1)
+	p.periods = p.send(p.periods, prefetchPeriods, 1)
+	close(p.queue)
+	<-p.done
+	p.cancel()
+	if p.err == nil && pend != nil {
+		pend.stored, pend.storedKinds = p.stored, p.read
+	}
+}
+
+// abort stops the reads of an import that failed.
+func (p *prefetch) abort() {
+	p.cancel()
+	close(p.queue)
+	<-p.done
+}
+
+// merged gives a holder's intervals of the schemes the import gave them, from their
+// stored rows before the import with the import's rows upserted by key (the last row
+// of a key wins, as in the store); false when the prefetch did not read them.
+func (p *pending) merged(h string, got [3]bool) (out [3][]coverage.Interval, ok bool) {
+	for s, g := range got {
+		need := prefetchPeriods
+		if coverage.Scheme(s) == coverage.BHYT {
+			need = prefetchCards
+		}
+		if g && p.storedKinds[h]&need == 0 {
+			return out, false
+		}
+	}
+	type keyed struct {
+		key ivKey
+		iv  coverage.Interval
+	}
+	var lists [3][]keyed
+	for _, x := range p.stored[h] {
+		s, iv, counts := intervalOf(x)
+		if !counts || !got[s] {
+			continue
+		}
+		k := ivKey{a: x.Key, from: x.From}
+		if s != coverage.BHYT {
+			k = ivKey{a: x.Scheme, b: x.Key, from: x.From}
+		}
+		lists[s] = append(lists[s], keyed{k, iv})
+	}
+	for _, y := range p.ivs[h] {
+		if !y.counts || !got[y.scheme] {
+			continue
+		}
+		l := lists[y.scheme]
+		i := 0
+		for i < len(l) && l[i].key != y.key {
+			i++
+		}
+		if i < len(l) {
+			l[i].iv = y.iv
+		} else {
+			lists[y.scheme] = append(l, keyed{y.key, y.iv})
+		}
+	}
+	for s, l := range lists {
+		for _, k := range l {
+			out[s] = append(out[s], k.iv)
+		}
+	}
+	return out, true
+}
