@@ -26,6 +26,7 @@ type pending struct {
 	persons  []store.PersonRow
 	ivs      map[string][]keyedInterval // holder → cards and periods of this import
 	readBack map[string]bool            // holders whose stored periods a decrease ended
+	linkIDs  map[string]string          // BHXH code → national ID its cards named (store.linkCodes)
 
 	// What a prefetch read of the holders' stored rows before the import.
 	stored      map[string][]store.IntervalRow
@@ -50,7 +51,7 @@ type ivKey struct {
 }
 
 func newPending() *pending {
-	return &pending{ivs: map[string][]keyedInterval{}, readBack: map[string]bool{}}
+	return &pending{ivs: map[string][]keyedInterval{}, readBack: map[string]bool{}, linkIDs: map[string]string{}}
 }
 
 func (p *pending) add(row registry.Row) {
@@ -67,6 +68,9 @@ func (p *pending) add(row registry.Row) {
 		iv.Issuing, _ = coverage.ParseProvince(r.IssuingProvince)
 		iv.Group, _ = coverage.ParsePayerGroup(string(r.PayerGroup))
 		p.ivs[r.BHXHCode] = append(p.ivs[r.BHXHCode], keyedInterval{ivKey{a: r.CardNo, from: r.ValidFrom}, iv, coverage.BHYT, true})
+		if r.NationalID != "" {
+			p.linkIDs[r.BHXHCode] = r.NationalID
+		}
 	case registry.Period:
 		h := store.Holder(r.BHXHCode, r.NationalID)
 		s, counts := schemeOf(string(r.Scheme))
@@ -233,6 +237,13 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 		pos, ok := e.personOf.get(h)
 		if !ok {
 			e.unplaced[h] += len(list)
+			if nid := pend.linkIDs[h]; nid != "" {
+				if _, known := e.personOf.get("id:" + nid); known {
+					// The store may have given the code to the person known by this
+					// national ID: read them whole.
+					whole = append(whole, "id:"+nid)
+				}
+			}
 			continue
 		}
 		if e.idHeld.has(pos) || strings.HasPrefix(h, "id:") || pend.readBack[h] {

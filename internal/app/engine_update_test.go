@@ -194,6 +194,34 @@ func TestIndexKeptByImportsMatchesRebuild(t *testing.T) {
 		}, func(f []string) { f[5] = "2026-05-31" }))
 		sameAsRebuild(t, a, s, "cards of persons who moved province")
 
+		// A card listed with the ĐDCN in its BHXH code column, for a resident the
+		// registry knows only by national ID: the store gives them the card's BHXH
+		// code, and the card counts for them.
+		var nid, commune string
+		csvEdit(sink.File("residents.csv"), func(_ int, f []string) bool { return codeOf[f[0]] == "" && f[4] != far }, func(f []string) {
+			if nid == "" {
+				nid, commune = f[0], f[4]
+			}
+		})
+		cu, err := atlas.Find(commune, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		on := civil.MustParse("2026-07-15")
+		coveredIn := func() int64 {
+			n, err := a.eng.idx.Covered(coverage.InCommune(a.eng.communeOf[cu.ID]), coverage.BHYT, on)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before, unplaced := coveredIn(), a.eng.unplacedRows()
+		imp("bhyt_cards", "card_no,bhxh_code,group_code,benefit_level,valid_from,valid_to,issuing_province,payer_group\nHG4686899999991,"+nid+",HG,4,2026-07-01,2027-06-30,68,household\n")
+		sameAsRebuild(t, a, s, "card naming a resident's national ID")
+		if got := coveredIn(); got != before+1 || a.eng.unplacedRows() != unplaced {
+			t.Errorf("card naming a resident's national ID: %d covered in their commune, was %d; %d cards without a holder, was %d", got, before, a.eng.unplacedRows(), unplaced)
+		}
+
 		// Periods filed under a national ID (a list that gave the ĐDCN), then a card for
 		// one of those persons: their intervals sit under two keys.
 		var nids []string

@@ -107,10 +107,7 @@ func (t *RegistryTx) refile(code, prov string) error {
 	if code == "" || t.moved[code] == prov {
 		return nil
 	}
-	if t.moved == nil {
-		t.moved = map[string]string{}
-	}
-	t.moved[code] = prov // later batches of this import file under it, whatever the index says
+	t.filedUnder(code, prov)
 	for _, q := range []struct{ table, holder string }{{"bhyt_cards", "bhxh_code"}, {"periods", "holder"}} {
 		// Found by holder: a table being loaded gets its indexes back first.
 		if err := t.endLoad(q.table); err != nil {

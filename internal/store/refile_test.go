@@ -78,3 +78,31 @@ func TestCardsAndPeriodsFollowTheirHolder(t *testing.T) {
 		})
 	}
 }
+
+// A card listed with its holder's national ID links a person known only by that ID
+// to the card's BHXH code; a person who has another code keeps it.
+func TestCardLinksNationalIDToBHXHCode(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		one := func(query, want string) {
+			t.Helper()
+			var got string
+			if err := s.DB().QueryRow(query).Scan(&got); err != nil || got != want {
+				t.Errorf("%s: %q %v, want %q", query, got, err, want)
+			}
+		}
+		importRows(t, s, "residents", []registry.Row{
+			registry.Resident{NationalID: "068000000001", FullName: "A", BirthDate: day("1980-01-01"), Sex: "F", CommuneID: 101, ProvinceCode: "68"},
+			loadPerson(2, "01", "B"), // BHXH code 6800000002
+		}, nil)
+		card := func(code, nid string) registry.Card {
+			c := loadCard(0, "2026-12-31").(registry.Card)
+			c.CardNo, c.BHXHCode, c.NationalID = "GD468"+code, code, nid
+			return c
+		}
+		importRows(t, s, "cards", []registry.Row{card("6899999991", "068000000001"), card("6899999992", "068000000002")}, nil)
+		one("SELECT bhxh_code FROM persons WHERE person_key = '068000000001'", "6899999991")
+		one("SELECT province_code FROM bhyt_cards WHERE bhxh_code = '6899999991'", "68")
+		one("SELECT bhxh_code FROM persons WHERE person_key = '068000000002'", "6800000002")
+		one("SELECT province_code FROM bhyt_cards WHERE bhxh_code = '6899999992'", "00")
+	})
+}

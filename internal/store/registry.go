@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,7 +34,7 @@ type RegistryTx struct {
 	ProvinceOf func(bhxhCode string) (string, bool)
 	holderMap  map[string]string          // BHXH code → province, read once for large imports
 	keyMap     map[string]string          // person key → province, read once for large imports
-	moved      map[string]string          // BHXH code → province, of holders this import moved
+	moved      map[string]string          // BHXH code → province, of holders this import moved or linked
 	unplaced   map[string]map[string]bool // table → keys of its rows filed under "00"
 	ctx        context.Context
 	source     string
@@ -313,6 +314,9 @@ func (t *RegistryTx) writeCards(rows []registry.Row) error {
 	if err != nil {
 		return err
 	}
+	if err := t.linkCodes(rows, prov); err != nil {
+		return err
+	}
 	var vals [][]any
 	var stale [][]any
 	for _, r := range rows {
@@ -330,6 +334,46 @@ func (t *RegistryTx) writeCards(rows []registry.Row) error {
 		return err
 	}
 	return t.upsert("bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
+}
+
+// linkCodes gives the BHXH code of a card to its holder when the registry knows the
+// holder only by national ID: a card listed with the ĐDCN in its BHXH code column
+// (CV 1804/BHXH-QLT) tells both identifiers of one person, and the card then counts
+// for them. A person who has another BHXH code keeps it, and the card stays without
+// a holder, as the duplicates report shows. prov gets the linked holders' provinces.
+func (t *RegistryTx) linkCodes(rows []registry.Row, prov map[string]string) error {
+	for _, r := range rows {
+		c := r.(registry.Card)
+		if c.NationalID == "" || c.BHXHCode == "" || prov[c.BHXHCode] != "" {
+			continue
+		}
+		if err := t.endLoad("persons"); err != nil { // found by national ID
+			return err
+		}
+		var p string
+		err := t.tx.QueryRowContext(t.ctx, t.s.q("UPDATE persons SET bhxh_code = ? WHERE national_id = ? AND bhxh_code = '' RETURNING province_code"), c.BHXHCode, c.NationalID).Scan(&p)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		prov[c.BHXHCode] = p
+		t.filedUnder(c.BHXHCode, p)
+	}
+	return nil
+}
+
+// filedUnder records the province this import gave a BHXH code's holder, which later
+// batches follow whatever the coverage index or the holder map says.
+func (t *RegistryTx) filedUnder(code, prov string) {
+	if t.moved == nil {
+		t.moved = map[string]string{}
+	}
+	t.moved[code] = prov
+	if t.holderMap != nil {
+		t.holderMap[code] = prov
+	}
 }
 
 // holderProvincesOf finds the residence province of each holder of a batch: from
