@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // SetBatches makes import batches of n rows on both databases for one test.
 func SetBatches(tb testing.TB, n int) {
@@ -15,3 +18,11 @@ func (t *RegistryTx) Loading(table string) (loading, direct bool) {
 	l := t.loading(table)
 	return l != nil, l != nil && l.direct
 }
+
+// Checkpoint runs a checkpoint on the store's checkpointer.
+func Checkpoint(s *Store) (logFrames, copied int, err error) {
+	return s.ckpt.checkpoint(context.Background())
+}
+
+// Checkpoints is how many checkpoints the store's checkpointer has done.
+func Checkpoints(s *Store) int64 { return s.ckpt.runs.Load() }

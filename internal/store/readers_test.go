@@ -45,3 +45,29 @@ func TestReadsAnswerDuringAnImport(t *testing.T) {
 		}
 	})
 }
+
+// On a SQLite file the writer's commits do not checkpoint; a connection of its own
+// does, after each import.
+func TestCheckpointsBesideTheWriter(t *testing.T) {
+	s := testutil.NewStore(t, store.SQLite)
+	var auto int
+	if err := s.DB().QueryRow("PRAGMA wal_autocheckpoint").Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("writer's wal_autocheckpoint = %d %v, want 0", auto, err)
+	}
+	var rows []registry.Row
+	for i := range 3000 {
+		rows = append(rows, loadPerson(i, "68", "A"))
+	}
+	before := store.Checkpoints(s)
+	importRows(t, s, "a", rows, nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for store.Checkpoints(s) == before {
+		if time.Now().After(deadline) {
+			t.Fatal("no checkpoint after the import")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if logFrames, copied, err := store.Checkpoint(s); err != nil || logFrames != copied {
+		t.Fatalf("log of %d frames, %d copied, %v", logFrames, copied, err)
+	}
+}

@@ -116,7 +116,11 @@ func (t *RegistryTx) Commit() error {
 		_ = t.tx.Rollback()
 		return err
 	}
-	return t.tx.Commit()
+	if err := t.tx.Commit(); err != nil {
+		return err
+	}
+	t.s.wrote()
+	return nil
 }
 
 // finish writes the rest of the import and everything it needs before the commit.

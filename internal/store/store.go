@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
@@ -32,6 +34,7 @@ const DefaultURL = "./phusong.db"
 type Store struct {
 	db      *sql.DB
 	rd      *sql.DB // reads: on a SQLite file, a pool of read-only connections beside the one writer
+	ckpt    *checkpointer
 	dialect Dialect
 	url     string
 
@@ -55,7 +58,13 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		s.db, err = sql.Open("pgx", url)
 	default:
 		s.dialect = SQLite
-		s.db, err = sql.Open("sqlite", sqliteDSN(strings.TrimPrefix(url, "sqlite:")))
+		path := strings.TrimPrefix(url, "sqlite:")
+		dsn := sqliteDSN(path)
+		if onDisk(path) {
+			// Checkpoints run beside the writer (checkpoints), not in its commits.
+			dsn += "&_pragma=wal_autocheckpoint(0)"
+		}
+		s.db, err = sql.Open("sqlite", dsn)
 		s.db.SetMaxOpenConns(1) // one writer; SQLite serialises anyway and this avoids SQLITE_BUSY
 	}
 	s.rd = s.db
@@ -76,7 +85,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	if s.dialect == SQLite {
 		if err := s.openReaders(strings.TrimPrefix(url, "sqlite:")); err != nil {
-			s.db.Close()
+			s.Close()
 			return nil, err
 		}
 	}
@@ -107,18 +116,29 @@ func redact(url string) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.ckpt != nil {
+		close(s.ckpt.stop)
+		<-s.ckpt.done
+		s.ckpt.db.Close()
+	}
 	if s.rd != s.db {
 		s.rd.Close()
 	}
 	return s.db.Close()
 }
 
+// onDisk reports whether a SQLite path is a file (not a database in memory, which
+// is one connection's own).
+func onDisk(path string) bool {
+	return !strings.Contains(path, ":memory:") && !strings.Contains(path, "mode=memory")
+}
+
 // openReaders gives a SQLite file a pool of read-only connections: in WAL mode they
 // read the last commit while the one writer works, so the dashboard, sign-in and
 // lists keep answering during an import instead of waiting for its connection. A
-// database in memory is one connection's own and keeps reading through the writer.
+// database in memory keeps reading through the writer.
 func (s *Store) openReaders(path string) error {
-	if strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
+	if !onDisk(path) {
 		return nil
 	}
 	rd, err := sql.Open("sqlite", sqliteDSN(path)+"&_pragma=query_only(1)&_pragma=cache_size(-65536)")
@@ -127,7 +147,63 @@ func (s *Store) openReaders(path string) error {
 	}
 	rd.SetMaxOpenConns(4)
 	s.rd = rd
+	cdb, err := sql.Open("sqlite", sqliteDSN(path)+"&_pragma=cache_size(-2048)")
+	if err != nil {
+		return err
+	}
+	cdb.SetMaxOpenConns(1)
+	s.ckpt = &checkpointer{db: cdb, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go s.ckpt.run()
 	return nil
+}
+
+// checkpointer copies the write-ahead log of a SQLite file back into the database
+// on its own connection: after each import, and every checkpointEvery. In a commit
+// (SQLite's default, once the log passes 1,000 pages) the copy of a large import
+// would hold the writer, and the import would be visible only after it. A PASSIVE
+// checkpoint waits for no one; the log starts again from the top at the first
+// write after a checkpoint that copied all of it.
+type checkpointer struct {
+	db               *sql.DB
+	kick, stop, done chan struct{}
+	runs             atomic.Int64 // checkpoints done
+}
+
+const checkpointEvery = 30 * time.Second
+
+func (c *checkpointer) run() {
+	defer close(c.done)
+	tick := time.NewTicker(checkpointEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-c.kick:
+		case <-tick.C:
+		}
+		if _, _, err := c.checkpoint(context.Background()); err == nil { // a failed one is tried again later
+			c.runs.Add(1)
+		}
+	}
+}
+
+// checkpoint runs one PASSIVE checkpoint: the frames in the log and those copied.
+func (c *checkpointer) checkpoint(ctx context.Context) (logFrames, copied int, err error) {
+	var busy int
+	err = c.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &copied)
+	return logFrames, copied, err
+}
+
+// wrote asks for a checkpoint after a write (an import's commit).
+func (s *Store) wrote() {
+	if s.ckpt == nil {
+		return
+	}
+	select {
+	case s.ckpt.kick <- struct{}{}:
+	default: // one is already asked for
+	}
 }
 
 // Dialect tells which database is behind the store.
