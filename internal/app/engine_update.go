@@ -23,10 +23,12 @@ import (
 
 // pending is what an import wrote, as the coverage index needs it.
 type pending struct {
-	persons  []store.PersonRow
+	persons  []pendingPerson
+	odd      []store.PersonRow          // persons whose identifiers are not plain digits
 	ivs      map[string][]keyedInterval // holder → cards and periods of this import
 	readBack map[string]bool            // holders whose stored periods a decrease ended
 	linkIDs  map[string]string          // BHXH code → national ID its cards named (store.linkCodes)
+	interned map[string]string          // employer codes
 
 	// What a prefetch read of the holders' stored rows before the import.
 	stored      map[string][]store.IntervalRow
@@ -35,7 +37,7 @@ type pending struct {
 
 // keyedInterval is an interval as the index takes it, with its scheme and the key
 // the store upserts it on, so that a row written twice in one import counts once, as
-// it is stored. It holds no string of its own: the key shares the row's.
+// it is stored. It keeps no string of the file's rows (which would keep their lines).
 type keyedInterval struct {
 	key    ivKey
 	iv     coverage.Interval
@@ -43,39 +45,151 @@ type keyedInterval struct {
 	counts bool // a scheme the index counts (not BHYT paid through the employer)
 }
 
-// ivKey is the store's key of a card (card number, valid from) or a period
-// (scheme, employer, valid from), within one holder.
+// ivKey is the store's key of a card (card number, valid from) or a period (scheme,
+// employer, valid from), within one holder. A card number ends with its holder's
+// BHXH code, so within a holder its first five characters tell it (cardKey).
 type ivKey struct {
-	a, b string
-	from civil.Date
+	card     uint32
+	from     civil.Date
+	scheme   uint8  // periods: the stored scheme (storedSchemes)
+	employer string // periods: interned
+}
+
+// storedSchemes numbers the schemes periods are stored under, for ivKey.
+var storedSchemes = map[string]uint8{string(registry.BHXHCompulsory): 1, string(registry.BHXHVoluntary): 2,
+	string(registry.BHTN): 3, string(registry.BHYTCompulsory): 4}
+
+// cardKey packs the part of a card number before the BHXH code: group letters,
+// benefit level, province (the 10-digit 2021 form has none).
+func cardKey(cardNo string) uint32 {
+	if len(cardNo) != 15 {
+		return 1 << 31
+	}
+	province := uint32(cardNo[3]-'0')*10 + uint32(cardNo[4]-'0')
+	return uint32(cardNo[0]-'A'+1)<<15 | uint32(cardNo[1]-'A'+1)<<10 | uint32(cardNo[2]-'0')<<7 | province
+}
+
+// pendingPerson is a person row of an import kept without strings (a string of a
+// row would keep its whole line of the file): the national ID and BHXH code as
+// numbers of 12 and 10 digits.
+type pendingPerson struct {
+	nid, code        uint64 // noID: none
+	commune, village int64
+	birth            civil.Date
+	sex              byte
+	resident         bool
+	odd              int32 // ≥ 0: the row is pending.odd[odd]
+}
+
+const noID = ^uint64(0)
+
+// digits packs a string of n digits; false for anything else ("" is noID).
+func digits(s string, n int) (uint64, bool) {
+	if s == "" {
+		return noID, true
+	}
+	if len(s) != n {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < n; i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + uint64(c)
+	}
+	return v, true
+}
+
+func undigits(v uint64, n int) string {
+	if v == noID {
+		return ""
+	}
+	b := make([]byte, n)
+	for i := n - 1; i >= 0; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return string(b)
+}
+
+func (p *pending) addPerson(r store.PersonRow) {
+	nid, ok1 := digits(r.NationalID, 12)
+	code, ok2 := digits(r.BHXHCode, 10)
+	if !ok1 || !ok2 || len(r.Sex) > 1 {
+		r.NationalID, r.BHXHCode = strings.Clone(r.NationalID), strings.Clone(r.BHXHCode)
+		r.Key = store.PersonKey(r.NationalID, r.BHXHCode)
+		p.persons = append(p.persons, pendingPerson{odd: int32(len(p.odd))})
+		p.odd = append(p.odd, r)
+		return
+	}
+	pp := pendingPerson{nid: nid, code: code, commune: r.CommuneID, village: r.VillageID, birth: r.Birth, resident: r.Resident, odd: -1}
+	if r.Sex != "" {
+		pp.sex = r.Sex[0]
+	}
+	p.persons = append(p.persons, pp)
+}
+
+// row gives a pending person back as the registry row.
+func (p *pending) row(pp pendingPerson) store.PersonRow {
+	if pp.odd >= 0 {
+		return p.odd[pp.odd]
+	}
+	r := store.PersonRow{NationalID: undigits(pp.nid, 12), BHXHCode: undigits(pp.code, 10), CommuneID: pp.commune,
+		VillageID: pp.village, Birth: pp.birth, Resident: pp.resident}
+	r.Key = store.PersonKey(r.NationalID, r.BHXHCode)
+	if pp.sex != 0 {
+		r.Sex = string(rune(pp.sex))
+	}
+	return r
 }
 
 func newPending() *pending {
-	return &pending{ivs: map[string][]keyedInterval{}, readBack: map[string]bool{}, linkIDs: map[string]string{}}
+	return &pending{ivs: map[string][]keyedInterval{}, readBack: map[string]bool{}, linkIDs: map[string]string{}, interned: map[string]string{}}
+}
+
+// intern returns a copy of s shared by every row that names it.
+func (p *pending) intern(s string) string {
+	if v, ok := p.interned[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	p.interned[v] = v
+	return v
+}
+
+// addIv files an interval under its holder; a holder's first row copies the key.
+func (p *pending) addIv(h string, k keyedInterval) {
+	list, ok := p.ivs[h]
+	if !ok {
+		h = strings.Clone(h)
+	}
+	p.ivs[h] = append(list, k)
 }
 
 func (p *pending) add(row registry.Row) {
 	switch r := row.(type) {
 	case registry.Person:
-		p.persons = append(p.persons, store.PersonRow{Key: store.PersonKey(r.NationalID, r.BHXHCode), NationalID: r.NationalID,
-			BHXHCode: r.BHXHCode, CommuneID: r.CommuneID, VillageID: r.VillageID, Sex: string(r.Sex), Birth: r.BirthDate})
+		p.addPerson(store.PersonRow{NationalID: r.NationalID, BHXHCode: r.BHXHCode, CommuneID: r.CommuneID,
+			VillageID: r.VillageID, Sex: string(r.Sex), Birth: r.BirthDate})
 	case registry.Resident:
-		p.persons = append(p.persons, store.PersonRow{Key: r.NationalID, NationalID: r.NationalID, CommuneID: r.CommuneID,
-			VillageID: r.VillageID, Sex: string(r.Sex), Birth: r.BirthDate, Resident: true})
+		p.addPerson(store.PersonRow{NationalID: r.NationalID, CommuneID: r.CommuneID, VillageID: r.VillageID,
+			Sex: string(r.Sex), Birth: r.BirthDate, Resident: true})
 	case registry.Card:
 		// The store files a card under its BHXH code (store.EachInterval).
 		iv := coverage.Interval{From: r.ValidFrom, To: r.ValidTo}
 		iv.Issuing, _ = coverage.ParseProvince(r.IssuingProvince)
 		iv.Group, _ = coverage.ParsePayerGroup(string(r.PayerGroup))
-		p.ivs[r.BHXHCode] = append(p.ivs[r.BHXHCode], keyedInterval{ivKey{a: r.CardNo, from: r.ValidFrom}, iv, coverage.BHYT, true})
+		p.addIv(r.BHXHCode, keyedInterval{ivKey{card: cardKey(r.CardNo), from: r.ValidFrom}, iv, coverage.BHYT, true})
 		if r.NationalID != "" {
-			p.linkIDs[r.BHXHCode] = r.NationalID
+			p.linkIDs[strings.Clone(r.BHXHCode)] = strings.Clone(r.NationalID)
 		}
 	case registry.Period:
 		h := store.Holder(r.BHXHCode, r.NationalID)
 		s, counts := schemeOf(string(r.Scheme))
 		iv := coverage.Interval{From: r.ValidFrom, To: r.ValidTo, Voluntary: r.Scheme == registry.BHXHVoluntary}
-		p.ivs[h] = append(p.ivs[h], keyedInterval{ivKey{string(r.Scheme), r.EmployerCode, r.ValidFrom}, iv, s, counts})
+		p.addIv(h, keyedInterval{ivKey{from: r.ValidFrom, scheme: storedSchemes[string(r.Scheme)], employer: p.intern(r.EmployerCode)}, iv, s, counts})
 	case registry.Stop:
 		p.readBack[store.Holder(r.BHXHCode, r.NationalID)] = true
 	}
@@ -170,12 +284,13 @@ type residentChange struct {
 // writes the engine's maps (queries read them under e.mu).
 func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pending) error {
 	e.lastApply = applyStats{}
-	u := update{add: make([]coverage.Person, 0, len(pend.persons)), addRows: make([]store.PersonRow, 0, len(pend.persons))}
+	u := update{add: make([]coverage.Person, 0, len(pend.persons)), addRows: make([]pendingPerson, 0, len(pend.persons)), pend: pend}
 	var (
-		whole   []string            // persons read back whole, by key or holder
-		claimed = map[string]bool{} // holders whose intervals went with a new person
+		whole   []string           // persons read back whole, by key or holder
+		claimed = newPersonIndex() // holders whose intervals went with a new person
 	)
-	for _, p := range pend.persons {
+	for _, pp := range pend.persons {
+		p := pend.row(pp)
 		hs := intervalHolders(p)
 		pos, known := e.personOf.get(p.Key)
 		if !known {
@@ -184,7 +299,8 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			clean := true
 			for _, h := range hs {
 				_, taken := e.personOf.get(h)
-				if taken || claimed[h] || e.unplaced[h] > 0 || pend.readBack[h] {
+				_, met := claimed.get(h)
+				if taken || met || e.unplaced[h] > 0 || pend.readBack[h] {
 					clean = false
 				}
 			}
@@ -198,9 +314,9 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			}
 			for _, h := range hs {
 				pend.addTo(&cp, h)
-				claimed[h] = true
+				claimed.set(h, 1)
 			}
-			u.addPerson(p, cp, hasIDKey(p, func(h string) bool { return len(pend.ivs[h]) > 0 }))
+			u.addPerson(pp, cp, hasIDKey(p, func(h string) bool { return len(pend.ivs[h]) > 0 }))
 			continue
 		}
 		// A known person whose record changed. A holder key new to them that meets
@@ -231,7 +347,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 	byPos := map[int32]*scheduled{}
 	readWhole := map[int32]bool{}
 	for h, list := range pend.ivs {
-		if claimed[h] {
+		if _, met := claimed.get(h); met {
 			continue
 		}
 		pos, ok := e.personOf.get(h)
@@ -317,14 +433,15 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 // engine remembers of them) and changes to known ones, with the resident lists.
 type update struct {
 	add     []coverage.Person
-	addRows []store.PersonRow
+	addRows []pendingPerson // of pend
+	pend    *pending
 	idHeld  []bool
 	changes []coverage.Change
 	births  []residentChange
 }
 
-func (u *update) addPerson(p store.PersonRow, cp coverage.Person, idHeld bool) {
-	u.add, u.addRows, u.idHeld = append(u.add, cp), append(u.addRows, p), append(u.idHeld, idHeld)
+func (u *update) addPerson(pp pendingPerson, cp coverage.Person, idHeld bool) {
+	u.add, u.addRows, u.idHeld = append(u.add, cp), append(u.addRows, pp), append(u.idHeld, idHeld)
 }
 
 // recordChanged records the change of a known person's record: a move (the
@@ -359,7 +476,8 @@ func (e *engine) commit(u *update) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for i, p := range u.addRows {
+	for i, pp := range u.addRows {
+		p := u.pend.row(pp)
 		pos := first + int32(i)
 		e.remember(p, pos)
 		if u.idHeld[i] {
@@ -469,7 +587,7 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 	}); err != nil {
 		return err
 	}
-	var u update
+	u := update{pend: newPending()}
 	for _, p := range persons {
 		idHeld := hasIDKey(p, func(h string) bool { return len(ivs[h]) > 0 })
 		hs := intervalHolders(p)
@@ -482,7 +600,8 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 		}
 		pos, known := e.personOf.get(p.Key)
 		if !known {
-			u.addPerson(p, cp, idHeld)
+			u.pend.addPerson(p)
+			u.addPerson(u.pend.persons[len(u.pend.persons)-1], cp, idHeld)
 			continue
 		}
 		u.changes = append(u.changes, coverage.Replace(pos, coverage.BHYT, cp.BHYT), coverage.Replace(pos, coverage.BHXH, cp.BHXH), coverage.Replace(pos, coverage.BHTN, cp.BHTN))

@@ -1,6 +1,11 @@
 package app
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/store"
+)
 
 func TestPersonIndexKeys(t *testing.T) {
 	x := newPersonIndex()
@@ -24,6 +29,40 @@ func TestPersonIndexKeys(t *testing.T) {
 	for _, k := range []string{"1234567", "001234567", "00001234567", "id:", "bhxh:", "", "68012345x7", "id:68199001234"} {
 		if got, ok := x.get(k); ok {
 			t.Errorf("get(%q) = %d; want absent", k, got)
+		}
+	}
+}
+
+// Two card numbers of one holder have the same key only when they are the same.
+func TestCardKey(t *testing.T) {
+	seen := map[uint32]string{}
+	for _, no := range []string{"0146406225", "DN4010146406225", "DN4020146406225", "DN3010146406225", "ND4010146406225",
+		"DN4990146406225", "ZZ5990146406225", "AA1000146406225", "HG4680146406225", "GD4680146406225"} {
+		k := cardKey(no)
+		if other, dup := seen[k]; dup {
+			t.Errorf("%s and %s share key %#x", no, other, k)
+		}
+		seen[k] = no
+	}
+}
+
+// A pending person comes back as the row it was, leading zeros and odd identifiers
+// included.
+func TestPendingPersonRoundTrip(t *testing.T) {
+	p := newPending()
+	rows := []store.PersonRow{
+		{NationalID: "001205000123", BHXHCode: "0125556677", CommuneID: 7, VillageID: 9, Sex: "F", Birth: civil.MustParse("1990-02-03"), Resident: true},
+		{NationalID: "068199001234", CommuneID: 8, Sex: "M"},
+		{BHXHCode: "0000000001", CommuneID: 8},
+		{NationalID: "12345", BHXHCode: "0125556677", CommuneID: 1}, // not 12 digits: kept as it is
+	}
+	for _, r := range rows {
+		p.addPerson(r)
+	}
+	for i, r := range rows {
+		r.Key = store.PersonKey(r.NationalID, r.BHXHCode)
+		if got := p.row(p.persons[i]); got != r {
+			t.Errorf("row %d: %+v, want %+v", i, got, r)
 		}
 	}
 }

@@ -166,9 +166,9 @@ func (p *pending) merged(h string, got [3]bool) (out [3][]coverage.Interval, ok 
 		if !counts || !got[s] {
 			continue
 		}
-		k := ivKey{a: x.Key, from: x.From}
+		k := ivKey{card: cardKey(x.Key), from: x.From}
 		if s != coverage.BHYT {
-			k = ivKey{a: x.Scheme, b: x.Key, from: x.From}
+			k = ivKey{from: x.From, scheme: storedSchemes[x.Scheme], employer: x.Key}
 		}
 		lists[s] = append(lists[s], keyed{k, iv})
 	}
