@@ -81,6 +81,28 @@ func sameAsRebuild(t *testing.T, a *App, s *store.Store, step string) {
 	}
 }
 
+// generated is a generated province (68) of some persons.
+func generated(t *testing.T, persons, seed int64) *gen.MemSink {
+	t.Helper()
+	sink := &gen.MemSink{}
+	if _, err := gen.Generate(gen.Options{Persons: persons, Seed: seed, Provinces: []string{"68"}}, sink); err != nil {
+		t.Fatal(err)
+	}
+	return sink
+}
+
+// keptApp is an app that keeps its index current as a server does, with the
+// generated villages imported.
+func keptApp(t *testing.T, s *store.Store, sink *gen.MemSink) *App {
+	t.Helper()
+	a := New(s, nil)
+	a.KeepIndex = true
+	if _, err := a.ImportGeo(context.Background(), System, "villages", "villages.csv", bytes.NewReader(sink.File("villages.csv")), civil.MustParse("2025-07-01"), false); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
 // csvEdit rewrites the data lines of a generated file for which pick says yes with
 // edit (which gets the fields), and returns the header and the edited lines.
 func csvEdit(file []byte, pick func(i int, f []string) bool, edit func(f []string)) string {
@@ -103,18 +125,11 @@ func csvEdit(file []byte, pick func(i int, f []string) bool, edit func(f []strin
 // each step that the index updated from the rows equals a rebuild, and that it was
 // never rebuilt.
 func TestIndexKeptByImportsMatchesRebuild(t *testing.T) {
-	sink := &gen.MemSink{}
-	if _, err := gen.Generate(gen.Options{Persons: 2500, Seed: 5, Provinces: []string{"68"}}, sink); err != nil {
-		t.Fatal(err)
-	}
+	sink := generated(t, 2500, 5)
 	d := civil.MustParse("2026-06-30")
 	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a := New(s, nil)
-		a.KeepIndex = true
-		if _, err := a.ImportGeo(ctx, System, "villages", "villages.csv", bytes.NewReader(sink.File("villages.csv")), civil.MustParse("2025-07-01"), false); err != nil {
-			t.Fatal(err)
-		}
+		a := keptApp(t, s, sink)
 		imp := func(kind, body string) {
 			t.Helper()
 			if _, err := a.ImportRegistry(ctx, System, kind, kind+".csv", strings.NewReader(body), d, false, nil); err != nil {
@@ -263,17 +278,10 @@ func TestIndexDroppedWhenAnotherImportCommittedBetween(t *testing.T) {
 			t.Errorf("follows(%q, %q) = %v", c.before, c.after, got)
 		}
 	}
-	sink := &gen.MemSink{}
-	if _, err := gen.Generate(gen.Options{Persons: 200, Seed: 7, Provinces: []string{"68"}}, sink); err != nil {
-		t.Fatal(err)
-	}
+	sink := generated(t, 200, 7)
 	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a := New(s, nil)
-		a.KeepIndex = true
-		if _, err := a.ImportGeo(ctx, System, "villages", "villages.csv", bytes.NewReader(sink.File("villages.csv")), civil.MustParse("2025-07-01"), false); err != nil {
-			t.Fatal(err)
-		}
+		a := keptApp(t, s, sink)
 		if _, err := a.ImportRegistry(ctx, System, "persons", "persons.csv", bytes.NewReader(sink.File("persons.csv")), civil.MustParse("2026-06-30"), false, nil); err != nil {
 			t.Fatal(err)
 		}
