@@ -195,41 +195,33 @@ func (t *RegistryTx) deleteStale(table string, cols []string, keys [][]any) erro
 	if len(keys) == 0 {
 		return nil
 	}
-	prov := unknownProvince
-	{
-		if t.s.dialect == SQLite {
-			q := "DELETE FROM " + table + " WHERE province_code = ? AND " + strings.Join(cols, " = ? AND ") + " = ?"
-			for _, k := range keys {
-				if _, err := t.stmts.ExecContext(t.ctx, q, append([]any{prov}, k...)...); err != nil {
-					return err
-				}
+	if t.s.dialect == SQLite {
+		q := "DELETE FROM " + table + " WHERE province_code = ? AND " + strings.Join(cols, " = ? AND ") + " = ?"
+		for _, k := range keys {
+			if _, err := t.stmts.ExecContext(t.ctx, q, append([]any{unknownProvince}, k...)...); err != nil {
+				return err
 			}
-			return nil
 		}
-		arrays := make([]any, len(cols))
-		casts := make([]string, len(cols))
-		for i := range cols {
-			col := make([]string, len(keys))
-			for j, k := range keys {
-				switch x := k[i].(type) {
-				case string:
-					col[j], casts[i] = x, "text[]"
-				case civil.Date:
-					col[j], casts[i] = x.String(), "date[]"
-				default:
-					return errors.New("deleteStale: key of another type")
-				}
-			}
-			arrays[i] = col
-		}
-		var un []string
-		for i := range cols {
-			un = append(un, "?::"+casts[i])
-		}
-		q := "DELETE FROM " + table + " WHERE province_code = ? AND (" + strings.Join(cols, ", ") + ") IN (SELECT * FROM unnest(" + strings.Join(un, ", ") + "))"
-		if _, err := t.tx.ExecContext(t.ctx, t.s.q(q), append([]any{prov}, arrays...)...); err != nil {
-			return err
-		}
+		return nil
 	}
-	return nil
+	// PostgreSQL: one statement, the keys as arrays, in the "00" partition only.
+	arrays := make([]any, len(cols))
+	un := make([]string, len(cols))
+	for i := range cols {
+		col := make([]string, len(keys))
+		for j, k := range keys {
+			switch x := k[i].(type) {
+			case string:
+				col[j], un[i] = x, "?::text[]"
+			case civil.Date:
+				col[j], un[i] = x.String(), "?::date[]"
+			default:
+				return errors.New("deleteStale: key of another type")
+			}
+		}
+		arrays[i] = col
+	}
+	q := "DELETE FROM " + table + " WHERE province_code = ? AND (" + strings.Join(cols, ", ") + ") IN (SELECT * FROM unnest(" + strings.Join(un, ", ") + "))"
+	_, err := t.tx.ExecContext(t.ctx, t.s.q(q), append([]any{unknownProvince}, arrays...)...)
+	return err
 }
