@@ -24,11 +24,13 @@ import (
 // pending is what an import wrote, as the coverage index needs it.
 type pending struct {
 	persons  []pendingPerson
-	odd      []store.PersonRow          // persons whose identifiers are not plain digits
-	ivs      map[string][]keyedInterval // holder → cards and periods of this import
-	readBack map[string]bool            // holders whose stored periods a decrease ended
-	linkIDs  map[string]string          // BHXH code → national ID its cards named (store.linkCodes)
-	interned map[string]string          // employer codes
+	odd      []store.PersonRow // persons whose identifiers are not plain digits
+	ivs      map[string]int32  // holder → its last interval in list, +1
+	list     intervalList      // the cards and periods of this import
+	scratch  []keyedInterval   // one holder's, while the index takes them
+	readBack map[string]bool   // holders whose stored periods a decrease ended
+	linkIDs  map[string]string // BHXH code → national ID its cards named (store.linkCodes)
+	interned map[string]string // employer codes
 
 	// What a prefetch read of the holders' stored rows before the import.
 	stored      map[string][]store.IntervalRow
@@ -39,20 +41,52 @@ type pending struct {
 // the store upserts it on, so that a row written twice in one import counts once, as
 // it is stored. It keeps no string of the file's rows (which would keep their lines).
 type keyedInterval struct {
-	key    ivKey
+	key    ivKey // with iv.From, the store's key
 	iv     coverage.Interval
+	prev   int32 // the holder's previous interval in the list, +1 (0: none)
 	scheme coverage.Scheme
 	counts bool // a scheme the index counts (not BHYT paid through the employer)
 }
 
-// ivKey is the store's key of a card (card number, valid from) or a period (scheme,
-// employer, valid from), within one holder. A card number ends with its holder's
+// ivKey is, with the valid-from date, the store's key of a card (card number) or a
+// period (scheme, employer) within one holder. A card number ends with its holder's
 // BHXH code, so within a holder its first five characters tell it (cardKey).
 type ivKey struct {
 	card     uint32
-	from     civil.Date
 	scheme   uint8  // periods: the stored scheme (storedSchemes)
 	employer string // periods: interned
+}
+
+func sameKey(x, y keyedInterval) bool { return x.key == y.key && x.iv.From == y.iv.From }
+
+// intervalList holds an import's intervals in chunks, so that it grows without
+// copying what it holds.
+type intervalList struct{ chunks [][]keyedInterval }
+
+const intervalChunk = 1 << 16
+
+func (l *intervalList) add(k keyedInterval) int32 {
+	n := len(l.chunks)
+	if n == 0 || len(l.chunks[n-1]) == intervalChunk {
+		l.chunks = append(l.chunks, make([]keyedInterval, 0, intervalChunk))
+		n++
+	}
+	l.chunks[n-1] = append(l.chunks[n-1], k)
+	return int32((n-1)*intervalChunk + len(l.chunks[n-1]) - 1)
+}
+
+func (l *intervalList) at(i int32) keyedInterval { return l.chunks[i/intervalChunk][i%intervalChunk] }
+
+// of appends a holder's intervals to buf[:0] in the order of the file.
+func (p *pending) of(h string, buf []keyedInterval) []keyedInterval {
+	buf = buf[:0]
+	for i := p.ivs[h]; i != 0; {
+		k := p.list.at(i - 1)
+		buf = append(buf, k)
+		i = k.prev
+	}
+	slices.Reverse(buf)
+	return buf
 }
 
 // storedSchemes numbers the schemes periods are stored under, for ivKey.
@@ -146,7 +180,7 @@ func (p *pending) row(pp pendingPerson) store.PersonRow {
 }
 
 func newPending() *pending {
-	return &pending{ivs: map[string][]keyedInterval{}, readBack: map[string]bool{}, linkIDs: map[string]string{}, interned: map[string]string{}}
+	return &pending{ivs: map[string]int32{}, readBack: map[string]bool{}, linkIDs: map[string]string{}, interned: map[string]string{}}
 }
 
 // intern returns a copy of s shared by every row that names it.
@@ -161,11 +195,12 @@ func (p *pending) intern(s string) string {
 
 // addIv files an interval under its holder; a holder's first row copies the key.
 func (p *pending) addIv(h string, k keyedInterval) {
-	list, ok := p.ivs[h]
+	last, ok := p.ivs[h]
 	if !ok {
 		h = strings.Clone(h)
 	}
-	p.ivs[h] = append(list, k)
+	k.prev = last
+	p.ivs[h] = p.list.add(k) + 1
 }
 
 func (p *pending) add(row registry.Row) {
@@ -181,7 +216,7 @@ func (p *pending) add(row registry.Row) {
 		iv := coverage.Interval{From: r.ValidFrom, To: r.ValidTo}
 		iv.Issuing, _ = coverage.ParseProvince(r.IssuingProvince)
 		iv.Group, _ = coverage.ParsePayerGroup(string(r.PayerGroup))
-		p.addIv(r.BHXHCode, keyedInterval{ivKey{card: cardKey(r.CardNo), from: r.ValidFrom}, iv, coverage.BHYT, true})
+		p.addIv(r.BHXHCode, keyedInterval{key: ivKey{card: cardKey(r.CardNo)}, iv: iv, scheme: coverage.BHYT, counts: true})
 		if r.NationalID != "" {
 			p.linkIDs[strings.Clone(r.BHXHCode)] = strings.Clone(r.NationalID)
 		}
@@ -189,7 +224,7 @@ func (p *pending) add(row registry.Row) {
 		h := store.Holder(r.BHXHCode, r.NationalID)
 		s, counts := schemeOf(string(r.Scheme))
 		iv := coverage.Interval{From: r.ValidFrom, To: r.ValidTo, Voluntary: r.Scheme == registry.BHXHVoluntary}
-		p.addIv(h, keyedInterval{ivKey{from: r.ValidFrom, scheme: storedSchemes[string(r.Scheme)], employer: p.intern(r.EmployerCode)}, iv, s, counts})
+		p.addIv(h, keyedInterval{key: ivKey{scheme: storedSchemes[string(r.Scheme)], employer: p.intern(r.EmployerCode)}, iv: iv, scheme: s, counts: counts})
 	case registry.Stop:
 		p.readBack[store.Holder(r.BHXHCode, r.NationalID)] = true
 	}
@@ -202,14 +237,15 @@ func (p *pending) empty() bool {
 // addTo adds the holder's intervals in this import to a person, each key once (the
 // last row wins, as the store's upsert does), and reports which schemes got some.
 func (p *pending) addTo(cp *coverage.Person, h string) (got [3]bool) {
-	list := p.ivs[h]
+	p.scratch = p.of(h, p.scratch)
+	list := p.scratch
 	for i, x := range list {
 		if !x.counts {
 			continue
 		}
 		later := false
 		for _, y := range list[i+1:] {
-			if y.key == x.key {
+			if sameKey(x, y) {
 				later = true
 				break
 			}
@@ -316,7 +352,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 				pend.addTo(&cp, h)
 				claimed.set(h, 1)
 			}
-			u.addPerson(pp, cp, hasIDKey(p, func(h string) bool { return len(pend.ivs[h]) > 0 }))
+			u.addPerson(pp, cp, hasIDKey(p, func(h string) bool { return pend.ivs[h] != 0 }))
 			continue
 		}
 		// A known person whose record changed. A holder key new to them that meets
@@ -346,13 +382,14 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 	}
 	byPos := map[int32]*scheduled{}
 	readWhole := map[int32]bool{}
-	for h, list := range pend.ivs {
+	for h := range pend.ivs {
 		if _, met := claimed.get(h); met {
 			continue
 		}
 		pos, ok := e.personOf.get(h)
 		if !ok {
-			e.unplaced[h] += len(list)
+			pend.scratch = pend.of(h, pend.scratch)
+			e.unplaced[h] += len(pend.scratch)
 			if nid := pend.linkIDs[h]; nid != "" {
 				if _, known := e.personOf.get("id:" + nid); known {
 					// The store may have given the code to the person known by this

@@ -156,35 +156,32 @@ func (p *pending) merged(h string, got [3]bool) (out [3][]coverage.Interval, ok 
 			return out, false
 		}
 	}
-	type keyed struct {
-		key ivKey
-		iv  coverage.Interval
-	}
-	var lists [3][]keyed
+	var lists [3][]keyedInterval
 	for _, x := range p.stored[h] {
 		s, iv, counts := intervalOf(x)
 		if !counts || !got[s] {
 			continue
 		}
-		k := ivKey{card: cardKey(x.Key), from: x.From}
+		k := ivKey{card: cardKey(x.Key)}
 		if s != coverage.BHYT {
-			k = ivKey{from: x.From, scheme: storedSchemes[x.Scheme], employer: x.Key}
+			k = ivKey{scheme: storedSchemes[x.Scheme], employer: x.Key}
 		}
-		lists[s] = append(lists[s], keyed{k, iv})
+		lists[s] = append(lists[s], keyedInterval{key: k, iv: iv})
 	}
-	for _, y := range p.ivs[h] {
+	p.scratch = p.of(h, p.scratch)
+	for _, y := range p.scratch {
 		if !y.counts || !got[y.scheme] {
 			continue
 		}
 		l := lists[y.scheme]
 		i := 0
-		for i < len(l) && l[i].key != y.key {
+		for i < len(l) && !sameKey(l[i], y) {
 			i++
 		}
 		if i < len(l) {
 			l[i].iv = y.iv
 		} else {
-			lists[y.scheme] = append(l, keyed{y.key, y.iv})
+			lists[y.scheme] = append(l, y)
 		}
 	}
 	for s, l := range lists {
