@@ -61,7 +61,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		path := strings.TrimPrefix(url, "sqlite:")
 		dsn := sqliteDSN(path)
 		if onDisk(path) {
-			// Checkpoints run beside the writer (checkpoints), not in its commits.
+			// The log is copied back by a connection of its own (checkpointer), not in
+			// the writer's commits.
 			dsn += "&_pragma=wal_autocheckpoint(0)"
 		}
 		s.db, err = sql.Open("sqlite", dsn)
