@@ -237,33 +237,40 @@ func (p *pending) empty() bool {
 // addTo adds the holder's intervals in this import to a person, each key once (the
 // last row wins, as the store's upsert does), and reports which schemes got some.
 func (p *pending) addTo(cp *coverage.Person, h string) (got [3]bool) {
+	var lists [3][]keyedInterval
 	p.scratch = p.of(h, p.scratch)
-	list := p.scratch
-	for i, x := range list {
-		if !x.counts {
-			continue
+	for _, x := range p.scratch {
+		if x.counts {
+			upsertKeyed(&lists, x)
 		}
-		later := false
-		for _, y := range list[i+1:] {
-			if sameKey(x, y) {
-				later = true
-				break
+	}
+	for s, l := range lists {
+		for _, k := range l {
+			switch coverage.Scheme(s) {
+			case coverage.BHYT:
+				cp.BHYT = append(cp.BHYT, k.iv)
+			case coverage.BHXH:
+				cp.BHXH = append(cp.BHXH, k.iv)
+			default:
+				cp.BHTN = append(cp.BHTN, k.iv)
 			}
 		}
-		if later {
-			continue
-		}
-		switch x.scheme {
-		case coverage.BHYT:
-			cp.BHYT = append(cp.BHYT, x.iv)
-		case coverage.BHXH:
-			cp.BHXH = append(cp.BHXH, x.iv)
-		default:
-			cp.BHTN = append(cp.BHTN, x.iv)
-		}
-		got[x.scheme] = true
+		got[s] = len(l) > 0
 	}
 	return got
+}
+
+// upsertKeyed puts an interval in its scheme's list, over the one with the same key
+// if there is one, as the store's upsert does.
+func upsertKeyed(lists *[3][]keyedInterval, y keyedInterval) {
+	l := lists[y.scheme]
+	for i := range l {
+		if sameKey(l[i], y) {
+			l[i].iv = y.iv
+			return
+		}
+	}
+	lists[y.scheme] = append(l, y)
 }
 
 // holderBatch bounds the holders asked for in one query (placeholder limits).

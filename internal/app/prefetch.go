@@ -170,18 +170,8 @@ func (p *pending) merged(h string, got [3]bool) (out [3][]coverage.Interval, ok 
 	}
 	p.scratch = p.of(h, p.scratch)
 	for _, y := range p.scratch {
-		if !y.counts || !got[y.scheme] {
-			continue
-		}
-		l := lists[y.scheme]
-		i := 0
-		for i < len(l) && !sameKey(l[i], y) {
-			i++
-		}
-		if i < len(l) {
-			l[i].iv = y.iv
-		} else {
-			lists[y.scheme] = append(l, y)
+		if y.counts && got[y.scheme] {
+			upsertKeyed(&lists, y)
 		}
 	}
 	for s, l := range lists {

@@ -130,7 +130,7 @@ func (t *RegistryTx) unplacedKeys(table string, cols []string) (map[string]bool,
 		t.unplaced = map[string]map[string]bool{}
 	}
 	m := map[string]bool{}
-	key := allOf(len(cols))
+	key := keyAll[:len(cols)]
 	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + table + " WHERE province_code = ?"
 	if table == "periods" {
 		q += " AND holder NOT LIKE 'id:%'" // filed under a national ID: never placed
@@ -168,10 +168,10 @@ func (t *RegistryTx) unplacedKeys(table string, cols []string) (map[string]bool,
 // rows filed under "00".
 func (t *RegistryTx) placed(table string, cols []string, prov string, key []any, stale *[][]any) error {
 	m, err := t.unplacedKeys(table, cols)
-	if err != nil {
-		return err
+	if err != nil || (len(m) == 0 && prov != unknownProvince) {
+		return err // nothing filed under "00" (the usual case): no key to build
 	}
-	k := string(appendKey(nil, key, allOf(len(key))))
+	k := string(appendKey(nil, key, keyAll[:len(key)]))
 	switch {
 	case prov == unknownProvince:
 		m[k] = true
@@ -182,13 +182,8 @@ func (t *RegistryTx) placed(table string, cols []string, prov string, key []any,
 	return nil
 }
 
-func allOf(n int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i
-	}
-	return out
-}
+// keyAll picks every column of a key, for appendKey.
+var keyAll = []int{0, 1, 2, 3, 4, 5, 6, 7}
 
 // deleteStale deletes the rows of a table filed under "00" with the given keys.
 func (t *RegistryTx) deleteStale(table string, cols []string, keys [][]any) error {
