@@ -24,6 +24,7 @@ type engine struct {
 	villageOf  map[int64]int32
 	villageIDs []int64
 	personOf   personIndex    // BHXH code, person key or "id:"+national ID → position
+	provinces  []uint8        // position → the province the person is stored under (provinceByte)
 	unplaced   map[string]int // holder → cards and periods stored for a holder not in the registry
 	residents  bitset         // positions of residents of the population register
 	idHeld     bitset         // positions with cards or periods filed under "id:" + national ID
@@ -184,6 +185,10 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 
 func (e *engine) remember(p store.PersonRow, pos int32) {
 	e.personOf.set(p.Key, pos)
+	for int(pos) >= len(e.provinces) {
+		e.provinces = append(e.provinces, 0)
+	}
+	e.provinces[pos], _ = provinceByte(p.Province)
 	if p.BHXHCode != "" {
 		e.personOf.set(p.BHXHCode, pos)
 	}
@@ -343,17 +348,14 @@ func (a *App) currentEngine(ver string) *engine {
 	return a.eng
 }
 
+// provinceOfHolder is the province a holder's person is stored under, where their
+// cards and periods are stored too (or under "00", filed before the holder was known).
 func (e *engine) provinceOfHolder(holder string) (string, bool) {
 	e.mu.RLock()
+	defer e.mu.RUnlock()
 	pos, ok := e.personOf.get(holder)
-	e.mu.RUnlock()
-	if !ok {
+	if !ok || int(pos) >= len(e.provinces) || e.provinces[pos] == 0 {
 		return "", false
 	}
-	u := e.atlas.Unit(e.communeIDs[e.idx.Residence(pos).Commune])
-	p := e.atlas.ProvinceOf(u.ID, u.LastDay())
-	if p == nil {
-		return "", false
-	}
-	return p.Code, true
+	return provinceString(e.provinces[pos]), true
 }

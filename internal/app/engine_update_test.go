@@ -300,3 +300,55 @@ func TestIndexDroppedWhenAnotherImportCommittedBetween(t *testing.T) {
 		}
 	})
 }
+
+// A card imported while the index is kept is filed under the province its holder is
+// stored under, which the index remembers, even where that is not the province of
+// the holder's commune today (a person stored before their commune changed
+// province): a holder's cards and periods are stored with them or under "00".
+func TestCardFiledUnderItsHolderStoredProvince(t *testing.T) {
+	sink := generated(t, 200, 7)
+	d := civil.MustParse("2026-06-30")
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := keptApp(t, s, sink)
+		if _, err := a.ImportRegistry(ctx, System, "persons", "persons.csv", bytes.NewReader(sink.File("persons.csv")), d, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		var commune int64
+		for _, id := range a.eng.communeIDs {
+			if p := a.eng.atlas.ProvinceOf(id, d); p != nil && p.Code == "68" {
+				commune = id
+				break
+			}
+		}
+		// Stored under 01 while their commune is in 68 today.
+		tx, err := s.BeginRegistry(ctx, "older.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Add(registry.Person{NationalID: "068190000001", BHXHCode: "6819000001", FullName: "Lò Văn A", BirthDate: civil.MustParse("1990-01-01"),
+			Sex: "M", CommuneID: commune, ProvinceCode: "01"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := a.WarmCoverage(ctx); err != nil {
+			t.Fatal(err)
+		}
+		built := a.eng.BuiltIn
+		cards := "card_no,bhxh_code,group_code,benefit_level,valid_from,valid_to,issuing_province,payer_group\n" +
+			"GD4686819000001,6819000001,GD,4,2026-01-01,2026-12-31,68,household\n"
+		if _, err := a.ImportRegistry(ctx, System, "bhyt_cards", "cards.csv", strings.NewReader(cards), d, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		var prov string
+		if err := s.DB().QueryRow("SELECT province_code FROM bhyt_cards WHERE bhxh_code = '6819000001'").Scan(&prov); err != nil || prov != "01" {
+			t.Errorf("card filed under %q (%v), want 01 with its holder", prov, err)
+		}
+		if a.eng == nil || a.eng.BuiltIn != built {
+			t.Fatal("the index was rebuilt, not kept")
+		}
+		sameAsRebuild(t, a, s, "card of a holder stored under another province")
+	})
+}

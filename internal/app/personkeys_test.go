@@ -51,10 +51,11 @@ func TestCardKey(t *testing.T) {
 func TestPendingPersonRoundTrip(t *testing.T) {
 	p := newPending()
 	rows := []store.PersonRow{
-		{NationalID: "001205000123", BHXHCode: "0125556677", CommuneID: 7, VillageID: 9, Sex: "F", Birth: civil.MustParse("1990-02-03"), Resident: true},
-		{NationalID: "068199001234", CommuneID: 8, Sex: "M"},
+		{NationalID: "001205000123", BHXHCode: "0125556677", CommuneID: 7, VillageID: 9, Sex: "F", Birth: civil.MustParse("1990-02-03"), Resident: true, Province: "01"},
+		{NationalID: "068199001234", CommuneID: 8, Sex: "M", Province: "00"},
 		{BHXHCode: "0000000001", CommuneID: 8},
-		{NationalID: "12345", BHXHCode: "0125556677", CommuneID: 1}, // not 12 digits: kept as it is
+		{NationalID: "12345", BHXHCode: "0125556677", CommuneID: 1, Province: "68"}, // not 12 digits: kept as it is
+		{NationalID: "068199001235", CommuneID: 8, Province: "6"},                   // not a province code: kept as it is
 	}
 	for _, r := range rows {
 		p.addPerson(r)

@@ -17,7 +17,8 @@ type PersonRow struct {
 	VillageID  int64
 	Sex        string
 	Birth      civil.Date
-	Resident   bool // in the population register
+	Resident   bool   // in the population register
+	Province   string // the province the row is stored under, as its cards and periods are
 }
 
 // IntervalRow is a card or a period as the coverage engine reads it. Holder is the
@@ -41,11 +42,11 @@ type IntervalsOf struct {
 // persons with those BHXH codes or person keys (two indexed look-ups, not one
 // scan).
 func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(PersonRow) error) error {
-	cols := "SELECT person_key, national_id, bhxh_code, commune_id, COALESCE(village_id, 0), sex, birth_date, resident FROM persons"
+	cols := "SELECT person_key, national_id, bhxh_code, commune_id, COALESCE(village_id, 0), sex, birth_date, resident, province_code FROM persons"
 	scan := func(r *sql.Rows) error {
 		var p PersonRow
 		var resident int
-		if err := r.Scan(&p.Key, &p.NationalID, &p.BHXHCode, &p.CommuneID, &p.VillageID, &p.Sex, &p.Birth, &resident); err != nil {
+		if err := r.Scan(&p.Key, &p.NationalID, &p.BHXHCode, &p.CommuneID, &p.VillageID, &p.Sex, &p.Birth, &resident, &p.Province); err != nil {
 			return err
 		}
 		p.Resident = resident != 0

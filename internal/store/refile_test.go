@@ -10,8 +10,8 @@ import (
 )
 
 // A card or a period is one row however often it is imported, whatever province it
-// is filed under: a card is filed under its holder's province, or under its issuing
-// province (a period under "00") while the holder is unknown. When the holder turns
+// is filed under: under its holder's province, or under "00" while the holder is
+// unknown. When the holder turns
 // up or moves to another province, the next import of the card must update it, not
 // add a second row that keeps the old end date counting. A person who moves keeps
 // what the moving file does not say (the BHXH code of a resident, the resident flag
