@@ -23,11 +23,13 @@ type engine struct {
 	communeIDs []int64         // position → commune unit ID
 	villageOf  map[int64]int32
 	villageIDs []int64
-	personOf   personIndex    // BHXH code, person key or "id:"+national ID → position
-	provinces  []uint8        // position → the province the person is stored under (provinceByte)
+	personOf   personIndex // BHXH code, person key or "id:"+national ID → position
+	provinces  []uint8     // position → the province the person is stored under (provinceByte)
+	codes      []uint64    // position → the person's BHXH code (digits; noID: none)
+	oddCodes   map[int32]string
 	unplaced   map[string]int // holder → cards and periods stored for a holder not in the registry
 	residents  bitset         // positions of residents of the population register
-	idHeld     bitset         // positions with cards or periods filed under "id:" + national ID
+	scattered  bitset         // positions whose rows are not all under their BHXH code and province (scatteredRows)
 	births     [][]civil.Date // per commune position: residents' birth dates, sorted
 	vbirths    [][]civil.Date // per village position
 
@@ -152,7 +154,7 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 		return nil, err
 	}
 	err = st.EachPerson(ctx, nil, func(p store.PersonRow) error {
-		idHeld := len(ivs["id:"+p.NationalID]) > 0 && p.NationalID != ""
+		scattered := scatteredRows(p, ivs)
 		cp, ok := e.person(p, ivs)
 		if !ok {
 			return nil
@@ -162,8 +164,8 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 			return fmt.Errorf("coverage: person %s: %w", p.Key, err)
 		}
 		e.remember(p, pos)
-		if idHeld {
-			e.idHeld.set(pos)
+		if scattered {
+			e.scattered.set(pos)
 		}
 		if p.Resident {
 			e.residents.set(pos)
@@ -189,12 +191,36 @@ func (e *engine) remember(p store.PersonRow, pos int32) {
 		e.provinces = append(e.provinces, 0)
 	}
 	e.provinces[pos], _ = provinceByte(p.Province)
+	for int(pos) >= len(e.codes) {
+		e.codes = append(e.codes, noID)
+	}
+	code, ok := digits(p.BHXHCode, 10)
+	if !ok {
+		if e.oddCodes == nil {
+			e.oddCodes = map[int32]string{}
+		}
+		e.oddCodes[pos], code = p.BHXHCode, noID
+	} else {
+		delete(e.oddCodes, pos)
+	}
+	e.codes[pos] = code
 	if p.BHXHCode != "" {
 		e.personOf.set(p.BHXHCode, pos)
 	}
 	if p.NationalID != "" {
 		e.personOf.set("id:"+p.NationalID, pos)
 	}
+}
+
+// codeOf is the BHXH code the index knows a person by ("" for none).
+func (e *engine) codeOf(pos int32) string {
+	if c, ok := e.oddCodes[pos]; ok {
+		return c
+	}
+	if int(pos) >= len(e.codes) {
+		return ""
+	}
+	return undigits(e.codes[pos], 10)
 }
 
 // person builds the engine's person from a registry row and its intervals (taking

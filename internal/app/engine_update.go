@@ -349,8 +349,9 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 	e.lastApply = applyStats{}
 	u := update{add: make([]coverage.Person, 0, len(pend.persons)), addRows: make([]pendingPerson, 0, len(pend.persons)), pend: pend}
 	var (
-		whole   []string           // persons read back whole, by key or holder
-		claimed = newPersonIndex() // holders whose intervals went with a new person
+		whole    []string           // persons read back whole, by key or holder
+		claimed  = newPersonIndex() // holders whose intervals went with a new person
+		orphaned []string           // BHXH codes taken from their persons
 	)
 	for _, pp := range pend.persons {
 		p := pend.row(pp)
@@ -382,8 +383,22 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			u.addPerson(pp, cp, hasIDKey(p, func(h string) bool { return pend.ivs[h] != 0 }))
 			continue
 		}
-		// A known person whose record changed. A holder key new to them that meets
-		// stored intervals, or names someone else, needs the person read whole.
+		// A known person whose record changed. A BHXH code corrected on a list
+		// leaves the old code's cards and periods without a holder (the rebuild
+		// counts them as unplaced): the person is read whole, and the old code no
+		// longer names them.
+		if old := e.codeOf(pos); old != "" && old != p.BHXHCode && !p.Resident {
+			if q, ok := e.personOf.get(old); ok && q == pos {
+				e.mu.Lock()
+				e.personOf.remove(old)
+				e.mu.Unlock()
+			}
+			orphaned = append(orphaned, old)
+			whole = append(whole, p.Key)
+			continue
+		}
+		// A holder key new to them that meets stored intervals, or names someone
+		// else, needs the person read whole.
 		fresh := false
 		for _, h := range hs {
 			if q, ok := e.personOf.get(h); (ok && q != pos) || (!ok && e.unplaced[h] > 0) {
@@ -401,7 +416,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 
 	// Cards and periods of persons the index knows. A person with no interval of a
 	// scheme gets this import's as their list; one who had some is read again. Only
-	// the BHXH code holds a person's intervals unless idHeld says otherwise.
+	// the BHXH code holds a person's intervals unless scattered says otherwise.
 	type scheduled struct {
 		holder string
 		p      coverage.Person
@@ -426,7 +441,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			}
 			continue
 		}
-		if e.idHeld.has(pos) || strings.HasPrefix(h, "id:") || pend.readBack[h] {
+		if e.scattered.has(pos) || strings.HasPrefix(h, "id:") || pend.readBack[h] {
 			readWhole[pos] = true
 			whole = append(whole, h)
 			continue
@@ -490,22 +505,41 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			return err
 		}
 	}
-	return nil
+	return e.countUnplaced(ctx, st, orphaned)
+}
+
+// countUnplaced counts the stored cards and periods of BHXH codes no person holds
+// any more, as a rebuild counts them (unplacedRows); a code that another person of
+// the import took is theirs.
+func (e *engine) countUnplaced(ctx context.Context, st *store.Store, codes []string) error {
+	var free []string
+	for _, c := range codes {
+		if _, held := e.personOf.get(c); !held {
+			free = append(free, c)
+		}
+	}
+	if len(free) == 0 {
+		return nil
+	}
+	return st.EachInterval(ctx, free, func(x store.IntervalRow) error {
+		e.unplaced[x.Holder]++
+		return nil
+	})
 }
 
 // update gathers what one step changes in the index: new persons (with what the
 // engine remembers of them) and changes to known ones, with the resident lists.
 type update struct {
-	add     []coverage.Person
-	addRows []pendingPerson // of pend
-	pend    *pending
-	idHeld  []bool
-	changes []coverage.Change
-	births  []residentChange
+	add       []coverage.Person
+	addRows   []pendingPerson // of pend
+	pend      *pending
+	scattered []bool
+	changes   []coverage.Change
+	births    []residentChange
 }
 
-func (u *update) addPerson(pp pendingPerson, cp coverage.Person, idHeld bool) {
-	u.add, u.addRows, u.idHeld = append(u.add, cp), append(u.addRows, pp), append(u.idHeld, idHeld)
+func (u *update) addPerson(pp pendingPerson, cp coverage.Person, scattered bool) {
+	u.add, u.addRows, u.scattered = append(u.add, cp), append(u.addRows, pp), append(u.scattered, scattered)
 }
 
 // recordChanged records the change of a known person's record: a move (the
@@ -544,8 +578,8 @@ func (e *engine) commit(u *update) error {
 		p := u.pend.row(pp)
 		pos := first + int32(i)
 		e.remember(p, pos)
-		if u.idHeld[i] {
-			e.idHeld.set(pos)
+		if u.scattered[i] {
+			e.scattered.set(pos)
 		}
 		if p.Resident {
 			e.residents.set(pos)
@@ -574,6 +608,29 @@ func intervalHolders(p store.PersonRow) []string {
 	}
 	return hs
 }
+
+// scatteredRows reports whether a person's cards and periods are not all filed under
+// their BHXH code and their province (or "00", stored before they were known): some
+// are filed under "id:" + national ID, or under another province (a BHXH code that
+// passed from one person to another keeps its rows where they were). Such a person
+// is read whole, from every province, when an import touches them.
+func scatteredRows(p store.PersonRow, ivs map[string][]store.IntervalRow) bool {
+	if hasIDKey(p, func(h string) bool { return len(ivs[h]) > 0 }) {
+		return true
+	}
+	if p.BHXHCode == "" {
+		return false
+	}
+	for _, x := range ivs[p.BHXHCode] {
+		if x.Province != p.Province && x.Province != unknownProvince {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownProvince is the store's province of rows whose holder was not known.
+const unknownProvince = "00"
 
 // hasIDKey reports whether the person has intervals under "id:" + national ID.
 func hasIDKey(p store.PersonRow, held func(string) bool) bool {
@@ -654,7 +711,7 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 	}
 	u := update{pend: newPending()}
 	for _, p := range persons {
-		idHeld := hasIDKey(p, func(h string) bool { return len(ivs[h]) > 0 })
+		scattered := scatteredRows(p, ivs)
 		hs := intervalHolders(p)
 		cp, ok := e.person(p, ivs)
 		if !ok {
@@ -666,12 +723,12 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 		pos, known := e.personOf.get(p.Key)
 		if !known {
 			u.pend.addPerson(p)
-			u.addPerson(u.pend.persons[len(u.pend.persons)-1], cp, idHeld)
+			u.addPerson(u.pend.persons[len(u.pend.persons)-1], cp, scattered)
 			continue
 		}
 		u.changes = append(u.changes, coverage.Replace(pos, coverage.BHYT, cp.BHYT), coverage.Replace(pos, coverage.BHXH, cp.BHXH), coverage.Replace(pos, coverage.BHTN, cp.BHTN))
-		if idHeld {
-			e.idHeld.set(pos)
+		if scattered {
+			e.scattered.set(pos)
 		}
 		e.recordChanged(&u, pos, p, cp)
 	}

@@ -66,3 +66,11 @@ func (x personIndex) set(k string, pos int32) {
 	}
 	x.other[k] = pos
 }
+
+func (x personIndex) remove(k string) {
+	if n, ok := packKey(k); ok {
+		delete(x.num, n)
+		return
+	}
+	delete(x.other, k)
+}

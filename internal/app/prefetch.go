@@ -16,7 +16,10 @@ import (
 // so its time is hidden behind the import's own. Its result is used only when the
 // import's commit directly follows the version the index was at (applyImport), so
 // nothing else changed those holders in between; a holder it has not read is read
-// again after the commit, as before.
+// again after the commit, as before. A holder's rows are read from the province their
+// person is stored under and from "00" only (on PostgreSQL, one partition each rather
+// than all of them); a person with rows anywhere else (scatteredRows) is not
+// prefetched.
 
 // Kinds of stored rows a prefetch reads for a holder.
 const (
@@ -24,8 +27,13 @@ const (
 	prefetchPeriods
 )
 
-// prefetchSize is how many holders one read asks for.
-const prefetchSize = 2000
+// How many holders one read asks for: on SQLite an IN list by the holder's index; on
+// PostgreSQL a look-up per province partition, for which larger reads make fewer
+// queries.
+const (
+	prefetchSize   = 2000
+	prefetchSizePG = 10000
+)
 
 type prefetch struct {
 	ctx    context.Context
@@ -34,9 +42,10 @@ type prefetch struct {
 	e      *engine
 
 	// The import's side.
-	asked          map[string]uint8
-	cards, periods []string // holders gathered for the next read
-	queue          chan prefetchRead
+	asked   map[string]uint8
+	gather  [2]prefetchRead // cards, periods: holders gathered for the next read
+	perRead int             // holders a read asks for
+	queue   chan prefetchRead
 
 	// The reader's side; read by others only after done is closed.
 	done   chan struct{}
@@ -46,14 +55,19 @@ type prefetch struct {
 }
 
 type prefetchRead struct {
-	holders []string
-	kind    uint8
+	holders   []string
+	provinces []string // where each holder's person is stored
+	kind      uint8
 }
 
 func newPrefetch(ctx context.Context, st *store.Store, e *engine) *prefetch {
 	ctx, cancel := context.WithCancel(ctx)
 	p := &prefetch{ctx: ctx, cancel: cancel, st: st, e: e, asked: map[string]uint8{}, queue: make(chan prefetchRead, 64),
-		done: make(chan struct{}), stored: map[string][]store.IntervalRow{}, read: map[string]uint8{}}
+		done: make(chan struct{}), stored: map[string][]store.IntervalRow{}, read: map[string]uint8{}, perRead: prefetchSize}
+	p.gather[0].kind, p.gather[1].kind = prefetchCards, prefetchPeriods
+	if st.Dialect() == store.Postgres {
+		p.perRead = prefetchSizePG
+	}
 	go p.run()
 	return p
 }
@@ -64,7 +78,7 @@ func (p *prefetch) run() {
 		if p.err != nil {
 			continue // drain
 		}
-		what := store.IntervalsOf{Cards: r.kind == prefetchCards, Periods: r.kind == prefetchPeriods, Keys: true}
+		what := store.IntervalsOf{Cards: r.kind == prefetchCards, Periods: r.kind == prefetchPeriods, Keys: true, Provinces: r.provinces}
 		p.err = p.st.EachIntervalOf(p.ctx, r.holders, what, func(x store.IntervalRow) error {
 			p.stored[x.Holder] = append(p.stored[x.Holder], x)
 			return nil
@@ -98,36 +112,39 @@ func (p *prefetch) want(row registry.Row) {
 	}
 	p.e.mu.RLock()
 	pos, ok := p.e.personOf.get(h)
-	ok = ok && !p.e.idHeld.has(pos)
+	// A person whose rows are scattered is read whole after the commit.
+	ok = ok && !p.e.scattered.has(pos) && int(pos) < len(p.e.provinces) && p.e.provinces[pos] != 0
+	var prov string
+	if ok {
+		prov = provinceString(p.e.provinces[pos])
+	}
 	p.e.mu.RUnlock()
 	if !ok || !p.e.idx.Has(pos, s) {
 		return
 	}
 	p.asked[h] |= kind
-	if kind == prefetchCards {
-		p.cards = p.send(append(p.cards, h), kind, prefetchSize)
-	} else {
-		p.periods = p.send(append(p.periods, h), kind, prefetchSize)
-	}
+	g := &p.gather[kind>>1]
+	g.holders, g.provinces = append(g.holders, h), append(g.provinces, prov)
+	p.send(g, p.perRead)
 }
 
 // send queues the gathered holders once there are at least n.
-func (p *prefetch) send(hs []string, kind uint8, n int) []string {
-	if len(hs) < n || len(hs) == 0 {
-		return hs
+func (p *prefetch) send(g *prefetchRead, n int) {
+	if len(g.holders) < n || len(g.holders) == 0 {
+		return
 	}
 	select {
-	case p.queue <- prefetchRead{hs, kind}:
+	case p.queue <- *g:
 	case <-p.ctx.Done():
 	}
-	return nil
+	g.holders, g.provinces = nil, nil
 }
 
 // finish sends what is gathered, waits for the reads and hands them to pend (none
 // if a read failed: those holders are then read again after the commit).
 func (p *prefetch) finish(pend *pending) {
-	p.cards = p.send(p.cards, prefetchCards, 1)
-	p.periods = p.send(p.periods, prefetchPeriods, 1)
+	p.send(&p.gather[0], 1)
+	p.send(&p.gather[1], 1)
 	close(p.queue)
 	<-p.done
 	p.cancel()

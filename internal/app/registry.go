@@ -123,10 +123,7 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	var pf *prefetch
 	if tx.ProvinceOf != nil {
 		pend = newPending()
-		// On PostgreSQL a read of holders probes every province partition's index
-		// per holder unless it is one join of all of them, which the index makes
-		// after the commit; SQLite reads a few thousand holders by index at a time.
-		if e := a.currentEngine(before); e != nil && a.Store.Dialect() == store.SQLite {
+		if e := a.currentEngine(before); e != nil {
 			pf = newPrefetch(ctx, a.Store, e)
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/registry"
@@ -30,12 +31,20 @@ type IntervalRow struct {
 	Issuing    string
 	PayerGroup string
 	Key        string // with IntervalsOf.Keys: the card number, or the period's employer
+	Province   string // the province the row is filed under
 }
 
 // IntervalsOf says what EachIntervalOf reads.
 type IntervalsOf struct {
 	Cards, Periods bool
 	Keys           bool // each row's key within its holder (IntervalRow.Key)
+	// Provinces, when given, holds the province each holder's person is stored
+	// under (Provinces[i] for holders[i]), and the rows are read from that province
+	// and from "00" only (a card or period stored before its holder was known). On
+	// PostgreSQL each province's holders are then looked up in its partition alone;
+	// without it, every partition is probed for every holder. The caller must know
+	// that none of the holder's rows is filed elsewhere.
+	Provinces []string
 }
 
 // EachPerson streams the registry's persons; holders, if not nil, limits it to the
@@ -80,21 +89,22 @@ func (s *Store) EachIntervalOf(ctx context.Context, holders []string, what Inter
 	if what.Keys {
 		cardKey, periodKey = "card_no", "employer_code"
 	}
-	cards := "SELECT bhxh_code, 'bhyt', valid_from, valid_to, issuing_province, payer_group, " + cardKey + " FROM bhyt_cards"
-	periods := "SELECT holder, scheme, valid_from, valid_to, '', '', " + periodKey + " FROM periods"
+	cards := "SELECT bhxh_code, 'bhyt', valid_from, valid_to, issuing_province, payer_group, " + cardKey + ", province_code FROM bhyt_cards"
+	periods := "SELECT holder, scheme, valid_from, valid_to, '', '', " + periodKey + ", province_code FROM periods"
 	if !what.Cards {
 		cards = ""
 	}
 	if !what.Periods {
 		periods = ""
 	}
+	var prov sql.RawBytes
 	scan := func(r *sql.Rows) error {
 		var x IntervalRow
 		var to civil.NullDate
-		if err := r.Scan(&x.Holder, &x.Scheme, &x.From, &to, &x.Issuing, &x.PayerGroup, &x.Key); err != nil {
+		if err := r.Scan(&x.Holder, &x.Scheme, &x.From, &to, &x.Issuing, &x.PayerGroup, &x.Key, &prov); err != nil {
 			return err
 		}
-		x.To = to.Date
+		x.To, x.Province = to.Date, provinceCode(prov)
 		return fn(x)
 	}
 	switch {
@@ -108,6 +118,8 @@ func (s *Store) EachIntervalOf(ctx context.Context, holders []string, what Inter
 			}
 		}
 		return nil
+	case s.dialect == Postgres && what.Provinces != nil:
+		return s.intervalsByProvince(ctx, holders, what.Provinces, cards, periods, scan)
 	case s.dialect == Postgres && len(holders) > holderJoinFrom:
 		if cards != "" {
 			cards += " c JOIN refresh_holders r ON r.h = c.bhxh_code"
@@ -147,6 +159,45 @@ const (
 	holderBatch    = 5000
 	holderJoinFrom = 2000
 )
+
+// intervalsByProvince reads the rows of holders from their provinces and from "00",
+// one query per province and table.
+func (s *Store) intervalsByProvince(ctx context.Context, holders, provinces []string, cards, periods string, scan func(*sql.Rows) error) error {
+	byProvince := map[string][]string{unknownProvince: holders}
+	for i, h := range holders {
+		if p := provinces[i]; p != unknownProvince {
+			byProvince[p] = append(byProvince[p], h)
+		}
+	}
+	for _, q := range []struct{ query, holder string }{{cards, "bhxh_code"}, {periods, "holder"}} {
+		if q.query == "" {
+			continue
+		}
+		for p, hs := range byProvince {
+			if err := s.each(ctx, s.rd, q.query+" WHERE province_code = $1 AND "+q.holder+" = ANY($2)", scan, p, hs); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// provinces are the codes "00" to "99", so that a row's province is no string of
+// its own.
+var provinces = func() (out [100]string) {
+	for i := range out {
+		out[i] = fmt.Sprintf("%02d", i)
+	}
+	return out
+}()
+
+// provinceCode is a province column's value as a shared string.
+func provinceCode(b []byte) string {
+	if len(b) == 2 && b[0] >= '0' && b[0] <= '9' && b[1] >= '0' && b[1] <= '9' {
+		return provinces[int(b[0]-'0')*10+int(b[1]-'0')]
+	}
+	return string(b)
+}
 
 // intervalsByJoin copies the holders into a temporary table on one connection and
 // runs the two joins there.
