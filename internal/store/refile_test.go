@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/phusong/phusong/internal/registry"
@@ -104,5 +106,46 @@ func TestCardLinksNationalIDToBHXHCode(t *testing.T) {
 		one("SELECT province_code FROM bhyt_cards WHERE bhxh_code = '6899999991'", "68")
 		one("SELECT bhxh_code FROM persons WHERE person_key = '068000000002'", "6800000002")
 		one("SELECT province_code FROM bhyt_cards WHERE bhxh_code = '6899999992'", "00")
+	})
+}
+
+// Read with their persons' provinces, holders' cards and periods come from that
+// province and from "00" (filed before the person was known), and on PostgreSQL from
+// nowhere else: a holder given another province than their person's gets nothing.
+func TestIntervalsOfHoldersByProvince(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		// Person 2's card and period are stored before person 2 is known ("00").
+		importRows(t, s, "a", []registry.Row{loadCard(2, "2026-12-31"), loadPeriod(2)}, nil)
+		importRows(t, s, "b", []registry.Row{loadPerson(1, "01", "A 1"), loadPerson(2, "01", "A 2"), loadPerson(3, "68", "A 3")}, nil)
+		importRows(t, s, "c", []registry.Row{loadCard(1, "2026-12-31"), loadPeriod(1), loadCard(3, "2026-12-31"), loadPeriod(3)}, nil)
+		var filed string
+		if err := s.DB().QueryRow("SELECT province_code FROM bhyt_cards WHERE bhxh_code = '6800000002'").Scan(&filed); err != nil || filed != "00" {
+			t.Fatalf("person 2's card filed under %q %v, want 00", filed, err)
+		}
+		read := func(provinces ...string) map[string]string {
+			got := map[string]string{}
+			what := store.IntervalsOf{Cards: true, Periods: true, Keys: true, Provinces: provinces}
+			if err := s.EachIntervalOf(context.Background(), []string{"6800000001", "6800000002", "6800000003"}, what, func(x store.IntervalRow) error {
+				got[x.Holder+" "+x.Scheme] = x.Province
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		all := map[string]string{"6800000001 bhyt": "01", "6800000001 bhxh_voluntary": "01", "6800000002 bhyt": "00", "6800000002 bhxh_voluntary": "00",
+			"6800000003 bhyt": "68", "6800000003 bhxh_voluntary": "68"}
+		if got := read("01", "01", "68"); !maps.Equal(got, all) {
+			t.Errorf("right provinces: %v, want %v", got, all)
+		}
+		want := all
+		if s.Dialect() == store.Postgres {
+			want = maps.Clone(all)
+			delete(want, "6800000003 bhyt")
+			delete(want, "6800000003 bhxh_voluntary")
+		}
+		if got := read("01", "01", "01"); !maps.Equal(got, want) {
+			t.Errorf("holder 3 given 01: %v, want %v", got, want)
+		}
 	})
 }
