@@ -521,6 +521,9 @@ func (e *engine) countUnplaced(ctx context.Context, st *store.Store, codes []str
 	if len(free) == 0 {
 		return nil
 	}
+	for _, c := range free {
+		delete(e.unplaced, c) // counted again, with this import's rows, from the store
+	}
 	return st.EachInterval(ctx, free, func(x store.IntervalRow) error {
 		e.unplaced[x.Holder]++
 		return nil

@@ -103,6 +103,16 @@ func keptApp(t *testing.T, s *store.Store, sink *gen.MemSink) *App {
 	return a
 }
 
+// importInto imports CSV texts through an app, as of d.
+func importInto(t *testing.T, a *App, d civil.Date) func(kind, body string) {
+	return func(kind, body string) {
+		t.Helper()
+		if _, err := a.ImportRegistry(context.Background(), System, kind, kind+".csv", strings.NewReader(body), d, false, nil); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+	}
+}
+
 // csvEdit rewrites the data lines of a generated file for which pick says yes with
 // edit (which gets the fields), and returns the header and the edited lines.
 func csvEdit(file []byte, pick func(i int, f []string) bool, edit func(f []string)) string {
@@ -130,12 +140,7 @@ func TestIndexKeptByImportsMatchesRebuild(t *testing.T) {
 	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		a := keptApp(t, s, sink)
-		imp := func(kind, body string) {
-			t.Helper()
-			if _, err := a.ImportRegistry(ctx, System, kind, kind+".csv", strings.NewReader(body), d, false, nil); err != nil {
-				t.Fatalf("%s: %v", kind, err)
-			}
-		}
+		imp := importInto(t, a, d)
 		var kept *engine
 		for i, k := range []string{"bhxh_periods", "persons", "residents", "bhyt_cards", "bhtn_periods", "denominators"} {
 			imp(k, string(sink.File(k+".csv")))
@@ -310,9 +315,7 @@ func TestCardFiledUnderItsHolderStoredProvince(t *testing.T) {
 	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		a := keptApp(t, s, sink)
-		if _, err := a.ImportRegistry(ctx, System, "persons", "persons.csv", bytes.NewReader(sink.File("persons.csv")), d, false, nil); err != nil {
-			t.Fatal(err)
-		}
+		importInto(t, a, d)("persons", string(sink.File("persons.csv")))
 		var commune int64
 		for _, id := range a.eng.communeIDs {
 			if p := a.eng.atlas.ProvinceOf(id, d); p != nil && p.Code == "68" {
@@ -338,9 +341,7 @@ func TestCardFiledUnderItsHolderStoredProvince(t *testing.T) {
 		built := a.eng.BuiltIn
 		cards := "card_no,bhxh_code,group_code,benefit_level,valid_from,valid_to,issuing_province,payer_group\n" +
 			"GD4686819000001,6819000001,GD,4,2026-01-01,2026-12-31,68,household\n"
-		if _, err := a.ImportRegistry(ctx, System, "bhyt_cards", "cards.csv", strings.NewReader(cards), d, false, nil); err != nil {
-			t.Fatal(err)
-		}
+		importInto(t, a, d)("bhyt_cards", cards)
 		var prov string
 		if err := s.DB().QueryRow("SELECT province_code FROM bhyt_cards WHERE bhxh_code = '6819000001'").Scan(&prov); err != nil || prov != "01" {
 			t.Errorf("card filed under %q (%v), want 01 with its holder", prov, err)
@@ -360,13 +361,10 @@ func TestScatteredHolderReadWhole(t *testing.T) {
 	sink := generated(t, 200, 7)
 	d := civil.MustParse("2026-06-30")
 	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
 		a := keptApp(t, s, sink)
 		imp := func(kind, body string) {
 			t.Helper()
-			if _, err := a.ImportRegistry(ctx, System, kind, kind+".csv", strings.NewReader(body), d, false, nil); err != nil {
-				t.Fatalf("%s: %v", kind, err)
-			}
+			importInto(t, a, d)(kind, body)
 			sameAsRebuild(t, a, s, kind+": "+body)
 		}
 		imp("persons", string(sink.File("persons.csv")))
