@@ -625,15 +625,12 @@ func scatteredRows(p store.PersonRow, ivs map[string][]store.IntervalRow) bool {
 		return false
 	}
 	for _, x := range ivs[p.BHXHCode] {
-		if x.Province != p.Province && x.Province != unknownProvince {
+		if x.Province != p.Province && x.Province != store.UnknownProvince {
 			return true
 		}
 	}
 	return false
 }
-
-// unknownProvince is the store's province of rows whose holder was not known.
-const unknownProvince = "00"
 
 // hasIDKey reports whether the person has intervals under "id:" + national ID.
 func hasIDKey(p store.PersonRow, held func(string) bool) bool {

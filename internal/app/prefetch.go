@@ -43,7 +43,7 @@ type prefetch struct {
 
 	// The import's side.
 	asked   map[string]uint8
-	gather  [2]prefetchRead // cards, periods: holders gathered for the next read
+	gather  [2]prefetchRead // by kind>>1 (cards, periods): holders gathered for the next read
 	perRead int             // holders a read asks for
 	queue   chan prefetchRead
 

@@ -163,9 +163,9 @@ const (
 // intervalsByProvince reads the rows of holders from their provinces and from "00",
 // one query per province and table.
 func (s *Store) intervalsByProvince(ctx context.Context, holders, provinces []string, cards, periods string, scan func(*sql.Rows) error) error {
-	byProvince := map[string][]string{unknownProvince: holders}
+	byProvince := map[string][]string{UnknownProvince: holders}
 	for i, h := range holders {
-		if p := provinces[i]; p != unknownProvince {
+		if p := provinces[i]; p != UnknownProvince {
 			byProvince[p] = append(byProvince[p], h)
 		}
 	}
@@ -182,9 +182,9 @@ func (s *Store) intervalsByProvince(ctx context.Context, holders, provinces []st
 	return nil
 }
 
-// provinces are the codes "00" to "99", so that a row's province is no string of
+// provinceCodes are the codes "00" to "99", so that a row's province is no string of
 // its own.
-var provinces = func() (out [100]string) {
+var provinceCodes = func() (out [100]string) {
 	for i := range out {
 		out[i] = fmt.Sprintf("%02d", i)
 	}
@@ -194,7 +194,7 @@ var provinces = func() (out [100]string) {
 // provinceCode is a province column's value as a shared string.
 func provinceCode(b []byte) string {
 	if len(b) == 2 && b[0] >= '0' && b[0] <= '9' && b[1] >= '0' && b[1] <= '9' {
-		return provinces[int(b[0]-'0')*10+int(b[1]-'0')]
+		return provinceCodes[int(b[0]-'0')*10+int(b[1]-'0')]
 	}
 	return string(b)
 }

@@ -158,7 +158,7 @@ func (t *RegistryTx) unplacedKeys(table string, cols []string) (map[string]bool,
 		}
 		m[string(appendKey(nil, vals, key))] = true
 		return nil
-	}, unknownProvince)
+	}, UnknownProvince)
 	t.unplaced[table] = m
 	return m, err
 }
@@ -168,12 +168,12 @@ func (t *RegistryTx) unplacedKeys(table string, cols []string) (map[string]bool,
 // rows filed under "00".
 func (t *RegistryTx) placed(table string, cols []string, prov string, key []any, stale *[][]any) error {
 	m, err := t.unplacedKeys(table, cols)
-	if err != nil || (len(m) == 0 && prov != unknownProvince) {
+	if err != nil || (len(m) == 0 && prov != UnknownProvince) {
 		return err // nothing filed under "00" (the usual case): no key to build
 	}
 	k := string(appendKey(nil, key, keyAll[:len(key)]))
 	switch {
-	case prov == unknownProvince:
+	case prov == UnknownProvince:
 		m[k] = true
 	case m[k]:
 		delete(m, k)
@@ -193,7 +193,7 @@ func (t *RegistryTx) deleteStale(table string, cols []string, keys [][]any) erro
 	if t.s.dialect == SQLite {
 		q := "DELETE FROM " + table + " WHERE province_code = ? AND " + strings.Join(cols, " = ? AND ") + " = ?"
 		for _, k := range keys {
-			if _, err := t.stmts.ExecContext(t.ctx, q, append([]any{unknownProvince}, k...)...); err != nil {
+			if _, err := t.stmts.ExecContext(t.ctx, q, append([]any{UnknownProvince}, k...)...); err != nil {
 				return err
 			}
 		}
@@ -217,6 +217,6 @@ func (t *RegistryTx) deleteStale(table string, cols []string, keys [][]any) erro
 		arrays[i] = col
 	}
 	q := "DELETE FROM " + table + " WHERE province_code = ? AND (" + strings.Join(cols, ", ") + ") IN (SELECT * FROM unnest(" + strings.Join(un, ", ") + "))"
-	_, err := t.tx.ExecContext(t.ctx, t.s.q(q), append([]any{unknownProvince}, arrays...)...)
+	_, err := t.tx.ExecContext(t.ctx, t.s.q(q), append([]any{UnknownProvince}, arrays...)...)
 	return err
 }

@@ -517,12 +517,13 @@ func (s *Store) upsertMany(ctx context.Context, q querier, table string, cols []
 	return nil
 }
 
-// unknownProvince files rows whose province is not known.
-const unknownProvince = "00"
+// UnknownProvince files rows whose province is not known: cards and periods stored
+// before their holder was.
+const UnknownProvince = "00"
 
 func orUnknown(p string) string {
 	if p == "" {
-		return unknownProvince
+		return UnknownProvince
 	}
 	return p
 }
