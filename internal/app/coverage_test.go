@@ -180,8 +180,8 @@ func TestBulkImportSameOnBothStores(t *testing.T) {
 }
 
 // TestMovedPersonsLeaveTheirOldProvince re-imports 250 persons (a COPY-sized batch on
-// PostgreSQL) with a residence in another province: each stays one person, filed
-// under the new province.
+// PostgreSQL) with a residence in another province, then in another commune of it:
+// each stays one person, filed under the new province, with both moves recorded.
 func TestMovedPersonsLeaveTheirOldProvince(t *testing.T) {
 	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
 		a := New(s, nil)
@@ -195,8 +195,11 @@ func TestMovedPersonsLeaveTheirOldProvince(t *testing.T) {
 			}
 			return b.String()
 		}
-		for _, commune := range []string{"24781", "00004"} {
-			if _, err := a.ImportRegistry(ctx, System, "persons", "persons.csv", strings.NewReader(file(commune)), civil.MustParse("2026-01-01"), false, nil); err != nil {
+		// Placed in Đà Lạt on 1 January, moved to Hà Nội on 1 February and within
+		// Hà Nội on 1 March: each move keeps the residence before it.
+		for i, commune := range []string{"24781", "00004", "00008"} {
+			on := civil.MustParse("2026-01-01").AddMonths(i)
+			if _, err := a.ImportRegistry(ctx, System, "persons", "persons.csv", strings.NewReader(file(commune)), on, false, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -204,6 +207,13 @@ func TestMovedPersonsLeaveTheirOldProvince(t *testing.T) {
 		s.DB().QueryRow("SELECT COUNT(*), SUM(CASE WHEN province_code = '01' THEN 1 ELSE 0 END) FROM persons").Scan(&total, &inHanoi)
 		if total != 250 || inHanoi != 250 {
 			t.Errorf("%d persons, %d in Hà Nội; want 250 and 250", total, inHanoi)
+		}
+		for on, want := range map[string]int{"2026-02-01": 250, "2026-03-01": 250} {
+			var n int
+			s.DB().QueryRow("SELECT COUNT(DISTINCT person_key) FROM past_residences WHERE moved_out = '" + on + "'").Scan(&n)
+			if n != want {
+				t.Errorf("%d moves recorded on %s, want %d", n, on, want)
+			}
 		}
 	})
 }

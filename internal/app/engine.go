@@ -153,13 +153,17 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 	if err != nil {
 		return nil, err
 	}
+	past, err := pastResidences(ctx, st, nil)
+	if err != nil {
+		return nil, err
+	}
 	err = st.EachPerson(ctx, nil, func(p store.PersonRow) error {
 		scattered := scatteredRows(p, ivs)
 		cp, ok := e.person(p, ivs)
 		if !ok {
 			return nil
 		}
-		pos, err := b.Add(cp)
+		pos, err := b.Add(e.withHistory(cp, past[p.Key]))
 		if err != nil {
 			return fmt.Errorf("coverage: person %s: %w", p.Key, err)
 		}
@@ -319,9 +323,15 @@ func (e *engine) residentsOn(atlas *geo.Atlas, d civil.Date) (all, working map[i
 			working[x.ID] += w
 		}
 	}
+	// The birth lists hold residents where they live now; a resident who lived
+	// elsewhere on d counts there.
+	moved := e.movedResidents(d)
 	for i, b := range e.births {
 		n, w := residents(b, d)
-		if n == 0 {
+		if m, ok := moved.communes[int32(i)]; ok {
+			n, w = n+m[0], w+m[1]
+		}
+		if n == 0 && w == 0 {
 			continue
 		}
 		u := atlas.Unit(e.communeIDs[i])
@@ -336,9 +346,58 @@ func (e *engine) residentsOn(atlas *geo.Atlas, d civil.Date) (all, working map[i
 		}
 	}
 	for i, b := range e.vbirths {
-		all[e.villageIDs[i]], working[e.villageIDs[i]] = residents(b, d)
+		n, w := residents(b, d)
+		m := moved.villages[int32(i)]
+		all[e.villageIDs[i]], working[e.villageIDs[i]] = n+m[0], w+m[1]
 	}
 	return all, working
+}
+
+// residentMoves are the corrections to residents counted where they live now: per
+// commune and village position, residents (all and of working age) to add on a date.
+type residentMoves struct{ communes, villages map[int32][2]int64 }
+
+// movedResidents takes each resident who lived elsewhere on d than now out of where
+// they live now and into where they lived, if born by d.
+func (e *engine) movedResidents(d civil.Date) residentMoves {
+	m := residentMoves{communes: map[int32][2]int64{}, villages: map[int32][2]int64{}}
+	shift := func(to map[int32][2]int64, at int32, n, w int64) {
+		if at == coverage.NoVillage {
+			return
+		}
+		x := to[at]
+		to[at] = [2]int64{x[0] + n, x[1] + w}
+	}
+	type away struct {
+		p         int32
+		now, then coverage.Residence
+	}
+	var aways []away
+	e.idx.EachMoved(func(p int32, h []coverage.Residence) {
+		if !e.residents.has(p) {
+			return
+		}
+		a := away{p: p, now: h[len(h)-1], then: h[0]}
+		for _, r := range h {
+			if r.From <= d {
+				a.then = r
+			}
+		}
+		if a.now.Commune != a.then.Commune || a.now.Village != a.then.Village {
+			aways = append(aways, a)
+		}
+	})
+	for _, a := range aways {
+		n, w := residents([]civil.Date{e.idx.Birth(a.p)}, d)
+		if n == 0 {
+			continue
+		}
+		shift(m.communes, a.now.Commune, -n, -w)
+		shift(m.communes, a.then.Commune, n, w)
+		shift(m.villages, a.now.Village, -n, -w)
+		shift(m.villages, a.then.Village, n, w)
+	}
+	return m
 }
 
 // WarmCoverage builds the coverage index now (at start-up, or in a benchmark) rather

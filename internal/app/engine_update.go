@@ -35,6 +35,8 @@ type pending struct {
 	// What a prefetch read of the holders' stored rows before the import.
 	stored      map[string][]store.IntervalRow
 	storedKinds map[string]uint8
+
+	asOf civil.Date // the date the file describes: moves take effect on it (0: none)
 }
 
 // keyedInterval is an interval as the index takes it, with its scheme and the key
@@ -410,7 +412,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			continue
 		}
 		if cp, placed := e.person(p, nil); placed {
-			e.recordChanged(&u, pos, p, cp)
+			e.recordChanged(&u, pos, p, cp, e.movedOn(pos, p, &cp, pend.asOf))
 		}
 	}
 
@@ -545,15 +547,35 @@ func (u *update) addPerson(pp pendingPerson, cp coverage.Person, scattered bool)
 	u.add, u.addRows, u.scattered = append(u.add, cp), append(u.addRows, pp), append(u.scattered, scattered)
 }
 
-// recordChanged records the change of a known person's record: a move (the
-// registry keeps only the current residence, so it counts from the first day), or
-// their joining the population register.
-func (e *engine) recordChanged(u *update, pos int32, p store.PersonRow, cp coverage.Person) {
+// movedOn is how the store takes a file of date asOf that places a known person at
+// cp (0008_residences.sql): the residence history they get, as changes. A commune or
+// village other than their current one is a move on asOf; a village where none was
+// known fills in the current residence (a correction, from when it began); a file
+// that names no village for a person in the same commune keeps theirs (cp takes it).
+func (e *engine) movedOn(pos int32, p store.PersonRow, cp *coverage.Person, asOf civil.Date) []coverage.Change {
+	old := e.idx.Residence(pos)
+	if p.VillageID == 0 && cp.Commune == old.Commune {
+		cp.Village = old.Village
+	}
+	if old.Commune == cp.Commune && old.Village == cp.Village {
+		return nil
+	}
+	from := asOf
+	if asOf == 0 || (old.Commune == cp.Commune && old.Village == coverage.NoVillage) {
+		from = old.From
+	}
+	return []coverage.Change{coverage.MoveTo(pos, coverage.Residence{From: from, Commune: cp.Commune, Village: cp.Village})}
+}
+
+// recordChanged records the change of a known person's record: their residence
+// history changed by moves (the current residence is cp's), or their joining the
+// population register.
+func (e *engine) recordChanged(u *update, pos int32, p store.PersonRow, cp coverage.Person, moves []coverage.Change) {
 	old := e.idx.Residence(pos)
 	birth := e.idx.Birth(pos)
 	wasResident := e.residents.has(pos)
+	u.changes = append(u.changes, moves...)
 	if old.Commune != cp.Commune || old.Village != cp.Village {
-		u.changes = append(u.changes, coverage.MoveTo(pos, coverage.Residence{From: civil.Min, Commune: cp.Commune, Village: cp.Village}))
 		if wasResident {
 			u.births = append(u.births, residentChange{
 				from: &coverage.Person{Commune: old.Commune, Village: old.Village, Birth: birth},
@@ -586,7 +608,7 @@ func (e *engine) commit(u *update) error {
 		}
 		if p.Resident {
 			e.residents.set(pos)
-			e.insertResident(u.add[i])
+			e.insertResident(living(u.add[i]))
 		}
 	}
 	for _, b := range u.births {
@@ -709,6 +731,10 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 	}); err != nil {
 		return err
 	}
+	past, err := pastResidences(ctx, st, personKeys(persons))
+	if err != nil {
+		return err
+	}
 	u := update{pend: newPending()}
 	for _, p := range persons {
 		scattered := scatteredRows(p, ivs)
@@ -723,16 +749,85 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 		pos, known := e.personOf.get(p.Key)
 		if !known {
 			u.pend.addPerson(p)
-			u.addPerson(u.pend.persons[len(u.pend.persons)-1], cp, scattered)
+			u.addPerson(u.pend.persons[len(u.pend.persons)-1], e.withHistory(cp, past[p.Key]), scattered)
 			continue
 		}
 		u.changes = append(u.changes, coverage.Replace(pos, coverage.BHYT, cp.BHYT), coverage.Replace(pos, coverage.BHXH, cp.BHXH), coverage.Replace(pos, coverage.BHTN, cp.BHTN))
 		if scattered {
 			e.scattered.set(pos)
 		}
-		e.recordChanged(&u, pos, p, cp)
+		// The history as stored, whole: a move to the first residence, then the later ones.
+		h := e.withHistory(cp, past[p.Key])
+		moves := []coverage.Change{coverage.MoveTo(pos, coverage.Residence{From: civil.Min, Commune: h.Commune, Village: h.Village})}
+		for _, m := range h.Moves {
+			moves = append(moves, coverage.MoveTo(pos, m))
+		}
+		e.recordChanged(&u, pos, p, cp, moves)
 	}
 	return e.commit(&u)
+}
+
+// living is cp where they live now: at their last move, if they moved (withHistory
+// gives the moves in order).
+func living(cp coverage.Person) coverage.Person {
+	if n := len(cp.Moves); n > 0 {
+		cp.Commune, cp.Village = cp.Moves[n-1].Commune, cp.Moves[n-1].Village
+	}
+	return cp
+}
+
+// personKeys are the keys of some persons.
+func personKeys(ps []store.PersonRow) []string {
+	keys := make([]string, len(ps))
+	for i, p := range ps {
+		keys[i] = p.Key
+	}
+	return keys
+}
+
+// pastResidences reads the past residences of persons (nil: of everyone) by key.
+func pastResidences(ctx context.Context, st *store.Store, keys []string) (map[string][]store.PastResidence, error) {
+	out := map[string][]store.PastResidence{}
+	err := st.EachPastResidence(ctx, keys, func(r store.PastResidence) error {
+		out[r.Key] = append(out[r.Key], r)
+		return nil
+	})
+	return out, err
+}
+
+// withHistory is cp, living now where cp says, with its past residences (in the
+// order lived): cp's first residence is the oldest, and each move starts the next
+// on the day the previous ended. A past commune the index does not hold is skipped.
+func (e *engine) withHistory(cp coverage.Person, past []store.PastResidence) coverage.Person {
+	if len(past) == 0 {
+		return cp
+	}
+	var h []coverage.Residence
+	for _, r := range past {
+		c, ok := e.communeOf[r.CommuneID]
+		if !ok {
+			continue
+		}
+		v, ok := e.villageOf[r.VillageID]
+		if !ok {
+			v = coverage.NoVillage
+		}
+		h = append(h, coverage.Residence{From: r.MovedOut, Commune: c, Village: v})
+	}
+	if len(h) == 0 {
+		return cp
+	}
+	// h[i] lived there until h[i].From; from then on, h[i+1] or cp.
+	out := cp
+	out.Commune, out.Village, out.Moves = h[0].Commune, h[0].Village, nil
+	for i := range h {
+		next := coverage.Residence{From: h[i].From, Commune: cp.Commune, Village: cp.Village}
+		if i+1 < len(h) {
+			next.Commune, next.Village = h[i+1].Commune, h[i+1].Village
+		}
+		out.Moves = append(out.Moves, next)
+	}
+	return out
 }
 
 // unplacedRows counts the cards and periods stored for holders not in the registry.

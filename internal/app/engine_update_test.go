@@ -42,7 +42,7 @@ func sameAsRebuild(t *testing.T, a *App, s *store.Store, step string) {
 		t.Errorf("%s: %d unplaced rows kept, %d rebuilt", step, kept.unplacedRows(), fresh.unplacedRows())
 	}
 	n := len(kept.communeIDs)
-	for _, d := range []string{"2019-03-01", "2024-12-31", "2025-07-01", "2026-01-01", "2026-06-30", "2026-07-01", "2027-05-01"} {
+	for _, d := range []string{"2019-03-01", "2024-12-31", "2025-07-01", "2026-01-01", "2026-02-28", "2026-03-01", "2026-06-30", "2026-07-01", "2026-12-31", "2027-05-01"} {
 		day := civil.MustParse(d)
 		for s := range 3 {
 			sc := coverage.Scheme(s)
@@ -181,6 +181,23 @@ func TestIndexKeptByImportsMatchesRebuild(t *testing.T) {
 		moved := csvEdit(persons, func(i int, f []string) bool { return i%40 == 1 && f[5] != other }, func(f []string) { f[5], f[6] = other, "" })
 		imp("persons", moved)
 		sameAsRebuild(t, a, s, "moves")
+		// Dated moves: some of them move on again on 1 January 2027 (to the first
+		// commune of the file, with a village); a register dated 1 March 2026 places
+		// others elsewhere before the moves recorded above.
+		first := strings.Split(lines[1], ",")
+		importInto(t, a, civil.MustParse("2027-01-01"))("persons", csvEdit(persons, func(i int, f []string) bool { return i%80 == 1 && f[5] != first[5] },
+			func(f []string) { f[5], f[6] = first[5], first[6] }))
+		sameAsRebuild(t, a, s, "moves on a later date")
+		importInto(t, a, civil.MustParse("2026-03-01"))("persons", csvEdit(persons, func(i int, f []string) bool { return i%120 == 1 && f[5] != first[5] },
+			func(f []string) { f[5], f[6] = first[5], "" }))
+		sameAsRebuild(t, a, s, "moves dated before those recorded")
+		for _, on := range []string{"2026-03-01", "2027-01-01"} {
+			var n int
+			s.DB().QueryRow("SELECT COUNT(*) FROM past_residences WHERE moved_out = '" + on + "'").Scan(&n)
+			if n == 0 {
+				t.Errorf("no move recorded on %s", on)
+			}
+		}
 
 		// The population register moves 40 insured residents to a commune of another
 		// province (it knows no BHXH code): their cards and periods go with them, and a

@@ -119,10 +119,12 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 		return nil, err
 	}
 	tx.ProvinceOf = a.provinceOf(before)
+	tx.AsOf = date
 	var pend *pending // what the index needs of the rows, when the index is current
 	var pf *prefetch
 	if tx.ProvinceOf != nil {
 		pend = newPending()
+		pend.asOf = date
 		if e := a.currentEngine(before); e != nil {
 			pf = newPrefetch(ctx, a.Store, e)
 		}

@@ -316,6 +316,24 @@ func (x *Index) Residence(p int32) Residence {
 	return h[len(h)-1]
 }
 
+// Residences is person p's residence history, oldest first; the first lasts from
+// always (its From is before civil.Min).
+func (x *Index) Residences(p int32) []Residence {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.people.residences(p, nil)
+}
+
+// EachMoved calls fn with every person who has more than one residence and their
+// history (which fn must not keep), in no particular order.
+func (x *Index) EachMoved(fn func(p int32, h []Residence)) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for p, h := range x.people.moved {
+		fn(p, h)
+	}
+}
+
 // Birth is person p's date of birth.
 func (x *Index) Birth(p int32) civil.Date {
 	x.mu.RLock()

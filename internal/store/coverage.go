@@ -75,6 +75,42 @@ func (s *Store) EachPerson(ctx context.Context, holders []string, fn func(Person
 	return s.each(ctx, s.rd, cols+" WHERE bhxh_code IN ("+in+") UNION "+cols+" WHERE person_key IN ("+in+")", scan, append(args, args...)...)
 }
 
+// PastResidence is where a person lived until the day before MovedOut (from the
+// previous one's MovedOut, or always for the first).
+type PastResidence struct {
+	Key       string // person key
+	MovedOut  civil.Date
+	CommuneID int64
+	VillageID int64 // 0: not known
+}
+
+// EachPastResidence streams the past residences of the persons with the given keys
+// (nil: of everyone), each person's in the order they lived there.
+func (s *Store) EachPastResidence(ctx context.Context, keys []string, fn func(PastResidence) error) error {
+	q := "SELECT person_key, moved_out, commune_id, COALESCE(village_id, 0) FROM past_residences"
+	scan := func(r *sql.Rows) error {
+		var x PastResidence
+		if err := r.Scan(&x.Key, &x.MovedOut, &x.CommuneID, &x.VillageID); err != nil {
+			return err
+		}
+		return fn(x)
+	}
+	if keys == nil {
+		return s.each(ctx, s.rd, q+" ORDER BY person_key, moved_out", scan)
+	}
+	for start := 0; start < len(keys); start += holderBatch {
+		part := keys[start:min(start+holderBatch, len(keys))]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		if err := s.each(ctx, s.rd, q+" WHERE person_key IN ("+placeholders(len(part))+") ORDER BY person_key, moved_out", scan, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // EachInterval streams every card and period, or those of some holders. A long list
 // of holders goes, on PostgreSQL, into a temporary table joined once (a list of
 // values would probe every province partition for every holder); elsewhere, in

@@ -106,9 +106,13 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 }
 
 // splitStatements splits a migration on semicolons at line ends, dropping comments.
+// A statement with a body keeps its inner semicolons: a PostgreSQL function body
+// between $$ lines, a SQLite trigger body from a line ending in BEGIN to a line
+// END;.
 func splitStatements(text string) []string {
 	var out []string
 	var cur strings.Builder
+	dollar, trigger := false, false
 	for _, line := range strings.Split(text, "\n") {
 		trim := strings.TrimSpace(line)
 		if strings.HasPrefix(trim, "--") || trim == "" {
@@ -116,7 +120,17 @@ func splitStatements(text string) []string {
 		}
 		cur.WriteString(line)
 		cur.WriteString("\n")
-		if strings.HasSuffix(trim, ";") {
+		if strings.Count(trim, "$$")%2 == 1 {
+			dollar = !dollar
+		}
+		upper := strings.ToUpper(trim)
+		if strings.HasSuffix(upper, "BEGIN") && !dollar {
+			trigger = true
+		}
+		if trigger && upper == "END;" {
+			trigger = false
+		}
+		if strings.HasSuffix(trim, ";") && !dollar && !trigger {
 			out = append(out, strings.TrimSpace(cur.String()))
 			cur.Reset()
 		}

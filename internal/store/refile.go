@@ -24,9 +24,10 @@ import (
 type movedPerson struct {
 	bhxh, precision   string
 	resident, insured int64
+	commune, village  int64 // where they lived (village 0: not known)
 }
 
-const movedReturning = " RETURNING person_key, bhxh_code, birth_precision, resident, insured"
+const movedReturning = " RETURNING person_key, bhxh_code, birth_precision, resident, insured, commune_id, COALESCE(village_id, 0)"
 
 // moveOut deletes the rows of a batch's persons filed under another province than
 // the batch gives them, and returns what they held, by person key. A table being
@@ -37,7 +38,7 @@ func (t *RegistryTx) moveOut(vals [][]any) (map[string]movedPerson, error) {
 	scan := func(r *sql.Rows) error {
 		var key string
 		var m movedPerson
-		if err := r.Scan(&key, &m.bhxh, &m.precision, &m.resident, &m.insured); err != nil {
+		if err := r.Scan(&key, &m.bhxh, &m.precision, &m.resident, &m.insured, &m.commune, &m.village); err != nil {
 			return err
 		}
 		moved[key] = m
@@ -98,8 +99,27 @@ func (t *RegistryTx) carryOver(vals [][]any, moved map[string]movedPerson, resid
 				return err
 			}
 		}
+		if err := t.recordMove(v[1].(string), m.commune, m.village); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// recordMove records the move of a person who lived in a commune (and village) to
+// where this import places them, on its date (record_move in 0008_residences.sql).
+// A move within a province is recorded by the trigger persons_moved.
+func (t *RegistryTx) recordMove(key string, commune, village int64) error {
+	since := t.since()
+	if since == nil {
+		return nil
+	}
+	q := "INSERT INTO record_move VALUES (?, ?, ?, ?)"
+	if t.s.dialect == Postgres {
+		q = "SELECT record_move(?, ?, ?, ?)"
+	}
+	_, err := t.stmts.ExecContext(t.ctx, t.s.q(q), key, since, commune, nullID(village))
+	return err
 }
 
 // refile moves the cards and periods of a BHXH code to a province.

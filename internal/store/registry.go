@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/registry"
 )
 
@@ -32,15 +33,19 @@ type RegistryTx struct {
 	// (the coverage index knows it), sparing the database a look-up across every
 	// province partition.
 	ProvinceOf func(bhxhCode string) (string, bool)
-	holderMap  map[string]string          // BHXH code → province, read once for large imports
-	keyMap     map[string]string          // person key → province, read once for large imports
-	moved      map[string]string          // BHXH code → province, of holders this import moved or linked
-	unplaced   map[string]map[string]bool // table → keys of its rows filed under "00"
-	ctx        context.Context
-	source     string
-	version    string // the registry version the commit wrote
-	buf        map[string][]registry.Row
-	counts     map[string]int
+	// AsOf is the date the file describes: a person it places elsewhere than the
+	// registry has them moved on that day (0008_residences.sql). Unset, a new
+	// residence replaces the current one without a move.
+	AsOf      civil.Date
+	holderMap map[string]string          // BHXH code → province, read once for large imports
+	keyMap    map[string]string          // person key → province, read once for large imports
+	moved     map[string]string          // BHXH code → province, of holders this import moved or linked
+	unplaced  map[string]map[string]bool // table → keys of its rows filed under "00"
+	ctx       context.Context
+	source    string
+	version   string // the registry version the commit wrote
+	buf       map[string][]registry.Row
+	counts    map[string]int
 }
 
 // BeginRegistry starts an import transaction; source names the file for the record.
@@ -237,10 +242,10 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 		var v []any
 		if residents {
 			p := r.(registry.Resident)
-			v = []any{p.ProvinceCode, p.NationalID, p.NationalID, "", p.FullName, p.BirthDate, "", string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 1, 0, t.source}
+			v = []any{p.ProvinceCode, p.NationalID, p.NationalID, "", p.FullName, p.BirthDate, "", string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 1, 0, t.source, t.since()}
 		} else {
 			p := r.(registry.Person)
-			v = []any{p.ProvinceCode, PersonKey(p.NationalID, p.BHXHCode), p.NationalID, p.BHXHCode, p.FullName, p.BirthDate, string(p.BirthPrecision), string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 0, 1, t.source}
+			v = []any{p.ProvinceCode, PersonKey(p.NationalID, p.BHXHCode), p.NationalID, p.BHXHCode, p.FullName, p.BirthDate, string(p.BirthPrecision), string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 0, 1, t.source, t.since()}
 		}
 		vals = append(vals, v)
 	}
@@ -261,8 +266,14 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 			}
 		}
 	}
-	cols := []string{"province_code", "person_key", "national_id", "bhxh_code", "full_name", "birth_date", "birth_precision", "sex", "commune_id", "village_id", "household_id", "resident", "insured", "source"}
-	update := "full_name = excluded.full_name, birth_date = excluded.birth_date, sex = excluded.sex, commune_id = excluded.commune_id, village_id = excluded.village_id, household_id = excluded.household_id, source = excluded.source"
+	cols := []string{"province_code", "person_key", "national_id", "bhxh_code", "full_name", "birth_date", "birth_precision", "sex", "commune_id", "village_id", "household_id", "resident", "insured", "source", "resident_since"}
+	// A file that names no village for a person in the same commune keeps the
+	// village known; a new residence is a move (the trigger persons_moved records
+	// the old one) unless it only fills in a village not known before.
+	update := "full_name = excluded.full_name, birth_date = excluded.birth_date, sex = excluded.sex, commune_id = excluded.commune_id, " +
+		"village_id = CASE WHEN excluded.village_id IS NULL AND excluded.commune_id = persons.commune_id THEN persons.village_id ELSE excluded.village_id END, " +
+		"resident_since = CASE WHEN persons.commune_id <> excluded.commune_id OR (persons.village_id IS NOT NULL AND excluded.village_id IS NOT NULL AND persons.village_id <> excluded.village_id) THEN excluded.resident_since ELSE persons.resident_since END, " +
+		"household_id = excluded.household_id, source = excluded.source"
 	if residents {
 		update += ", resident = 1"
 	} else {
@@ -270,6 +281,14 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 		update += ", bhxh_code = excluded.bhxh_code, birth_precision = excluded.birth_precision, insured = 1"
 	}
 	return t.upsert("persons", cols, "province_code, person_key", update, vals)
+}
+
+// since is the resident_since of the persons this import places: its date, or NULL.
+func (t *RegistryTx) since() any {
+	if t.AsOf == 0 {
+		return nil
+	}
+	return t.AsOf
 }
 
 // loadHolderMap reads the province of every registered BHXH code (in this
