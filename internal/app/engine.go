@@ -23,9 +23,9 @@ type engine struct {
 	communeIDs []int64         // position → commune unit ID
 	villageOf  map[int64]int32
 	villageIDs []int64
-	personOf   personIndex // BHXH code, person key or "id:"+national ID → position
-	provinces  []uint8     // position → the province the person is stored under (provinceByte)
-	codes      []uint64    // position → the person's BHXH code (digits; noID: none)
+	personOf   *personIndex // BHXH code, person key or "id:"+national ID → position
+	provinces  []uint8      // position → the province the person is stored under (provinceByte)
+	codes      []uint64     // position → the person's BHXH code (digits; noID: none)
 	oddCodes   map[int32]string
 	unplaced   map[string]int // holder → cards and periods stored for a holder not in the registry
 	residents  bitset         // positions of residents of the population register
@@ -145,9 +145,9 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 	if err != nil {
 		return nil, err
 	}
-	ivs := map[string][]store.IntervalRow{}
+	ivs := newHeldRows()
 	err = st.EachInterval(ctx, nil, func(x store.IntervalRow) error {
-		ivs[x.Holder] = append(ivs[x.Holder], x)
+		ivs.add(x)
 		return nil
 	})
 	if err != nil {
@@ -180,10 +180,9 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 	if err != nil {
 		return nil, err
 	}
-	for h, rows := range ivs {
-		e.unplaced[h] = len(rows)
-	}
+	ivs.remaining(func(h string, n int) { e.unplaced[h] = n })
 	e.sortBirths()
+	e.personOf.compact()
 	e.idx = b.Build()
 	e.BuiltIn = time.Since(start)
 	return e, nil
@@ -229,7 +228,7 @@ func (e *engine) codeOf(pos int32) string {
 
 // person builds the engine's person from a registry row and its intervals (taking
 // them out of ivs, so what remains at the end has no holder in the registry).
-func (e *engine) person(p store.PersonRow, ivs map[string][]store.IntervalRow) (coverage.Person, bool) {
+func (e *engine) person(p store.PersonRow, ivs *heldRows) (coverage.Person, bool) {
 	c, ok := e.communeOf[p.CommuneID]
 	if !ok {
 		return coverage.Person{}, false
@@ -243,10 +242,11 @@ func (e *engine) person(p store.PersonRow, ivs map[string][]store.IntervalRow) (
 		if h == "" || h == "id:" {
 			continue
 		}
-		for _, x := range ivs[h] {
-			addInterval(&cp, x)
+		if ivs == nil {
+			continue
 		}
-		delete(ivs, h)
+		ivs.each(h, func(r heldRow) { r.addTo(&cp) })
+		ivs.take(h)
 	}
 	return cp, true
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,14 +24,15 @@ import (
 
 // pending is what an import wrote, as the coverage index needs it.
 type pending struct {
-	persons  []pendingPerson
-	odd      []store.PersonRow // persons whose identifiers are not plain digits
-	ivs      map[string]int32  // holder → its last interval in list, +1
-	list     intervalList      // the cards and periods of this import
-	scratch  []keyedInterval   // one holder's, while the index takes them
-	readBack map[string]bool   // holders whose stored periods a decrease ended
-	linkIDs  map[string]string // BHXH code → national ID its cards named (store.linkCodes)
-	interned map[string]string // employer codes
+	persons   []pendingPerson
+	odd       []store.PersonRow // persons whose identifiers are not plain digits
+	ivs       map[string]int32  // holder → its slot in last (a key is set once: see addIv)
+	last      []int32           // per holder slot: its last interval in list, +1
+	list      intervalList      // the cards and periods of this import
+	scratch   []keyedInterval   // one holder's, while the index takes them
+	readBack  map[string]bool   // holders whose stored periods a decrease ended
+	linkIDs   map[string]string // BHXH code → national ID its cards named (store.linkCodes)
+	employers map[string]uint32 // employer code → number (ivKey.employer), from 1
 
 	// What a prefetch read of the holders' stored rows before the import.
 	stored      map[string][]store.IntervalRow
@@ -56,7 +58,7 @@ type keyedInterval struct {
 type ivKey struct {
 	card     uint32
 	scheme   uint8  // periods: the stored scheme (storedSchemes)
-	employer string // periods: interned
+	employer uint32 // periods: the employer's number (pending.employer; 0: none)
 }
 
 func sameKey(x, y keyedInterval) bool { return x.key == y.key && x.iv.From == y.iv.From }
@@ -82,7 +84,7 @@ func (l *intervalList) at(i int32) keyedInterval { return l.chunks[i/intervalChu
 // of appends a holder's intervals to buf[:0] in the order of the file.
 func (p *pending) of(h string, buf []keyedInterval) []keyedInterval {
 	buf = buf[:0]
-	for i := p.ivs[h]; i != 0; {
+	for i := p.lastOf(h); i != 0; {
 		k := p.list.at(i - 1)
 		buf = append(buf, k)
 		i = k.prev
@@ -110,7 +112,7 @@ func cardKey(cardNo string) uint32 {
 // numbers of 12 and 10 digits.
 type pendingPerson struct {
 	nid, code        uint64 // noID: none
-	commune, village int64
+	commune, village int32  // unit IDs (a person whose IDs do not fit is kept in odd)
 	birth            civil.Date
 	sex              byte
 	resident         bool
@@ -172,14 +174,15 @@ func (p *pending) addPerson(r store.PersonRow) {
 	nid, ok1 := digits(r.NationalID, 12)
 	code, ok2 := digits(r.BHXHCode, 10)
 	prov, ok3 := provinceByte(r.Province)
-	if !ok1 || !ok2 || !ok3 || len(r.Sex) > 1 {
+	small := r.CommuneID == int64(int32(r.CommuneID)) && r.VillageID == int64(int32(r.VillageID))
+	if !ok1 || !ok2 || !ok3 || !small || len(r.Sex) > 1 {
 		r.NationalID, r.BHXHCode = strings.Clone(r.NationalID), strings.Clone(r.BHXHCode)
 		r.Key = store.PersonKey(r.NationalID, r.BHXHCode)
 		p.persons = append(p.persons, pendingPerson{odd: int32(len(p.odd))})
 		p.odd = append(p.odd, r)
 		return
 	}
-	pp := pendingPerson{nid: nid, code: code, commune: r.CommuneID, village: r.VillageID, birth: r.Birth, resident: r.Resident,
+	pp := pendingPerson{nid: nid, code: code, commune: int32(r.CommuneID), village: int32(r.VillageID), birth: r.Birth, resident: r.Resident,
 		province: prov, odd: -1}
 	if r.Sex != "" {
 		pp.sex = r.Sex[0]
@@ -192,8 +195,8 @@ func (p *pending) row(pp pendingPerson) store.PersonRow {
 	if pp.odd >= 0 {
 		return p.odd[pp.odd]
 	}
-	r := store.PersonRow{NationalID: undigits(pp.nid, 12), BHXHCode: undigits(pp.code, 10), CommuneID: pp.commune,
-		VillageID: pp.village, Birth: pp.birth, Resident: pp.resident, Province: provinceString(pp.province)}
+	r := store.PersonRow{NationalID: undigits(pp.nid, 12), BHXHCode: undigits(pp.code, 10), CommuneID: int64(pp.commune),
+		VillageID: int64(pp.village), Birth: pp.birth, Resident: pp.resident, Province: provinceString(pp.province)}
 	r.Key = store.PersonKey(r.NationalID, r.BHXHCode)
 	if pp.sex != 0 {
 		r.Sex = string(rune(pp.sex))
@@ -202,27 +205,45 @@ func (p *pending) row(pp pendingPerson) store.PersonRow {
 }
 
 func newPending() *pending {
-	return &pending{ivs: map[string]int32{}, readBack: map[string]bool{}, linkIDs: map[string]string{}, interned: map[string]string{}}
+	return &pending{ivs: map[string]int32{}, readBack: map[string]bool{}, linkIDs: map[string]string{}, employers: map[string]uint32{}}
 }
 
-// intern returns a copy of s shared by every row that names it.
-func (p *pending) intern(s string) string {
-	if v, ok := p.interned[s]; ok {
-		return v
+// employer numbers an employer code: the same number for every row that names it,
+// and for a stored row's code the number a row of this import gave it (an unseen
+// code gets a new one, equal to no row's).
+func (p *pending) employer(code string) uint32 {
+	if code == "" {
+		return 0
 	}
-	v := strings.Clone(s)
-	p.interned[v] = v
-	return v
+	if n, ok := p.employers[code]; ok {
+		return n
+	}
+	n := uint32(len(p.employers) + 1)
+	p.employers[strings.Clone(code)] = n
+	return n
 }
 
-// addIv files an interval under its holder; a holder's first row copies the key.
+// addIv files an interval under its holder. A holder's first row copies the key;
+// later rows only update the holder's slot, since assigning to a map key that is
+// there replaces the stored key with the one given, which would keep the row's whole
+// line of the file alive.
 func (p *pending) addIv(h string, k keyedInterval) {
-	last, ok := p.ivs[h]
+	slot, ok := p.ivs[h]
 	if !ok {
-		h = strings.Clone(h)
+		slot = int32(len(p.last))
+		p.ivs[strings.Clone(h)] = slot
+		p.last = append(p.last, 0)
 	}
-	k.prev = last
-	p.ivs[h] = p.list.add(k) + 1
+	k.prev = p.last[slot]
+	p.last[slot] = p.list.add(k) + 1
+}
+
+// lastOf is the last interval of a holder in list, +1 (0: none).
+func (p *pending) lastOf(h string) int32 {
+	if slot, ok := p.ivs[h]; ok {
+		return p.last[slot]
+	}
+	return 0
 }
 
 func (p *pending) add(row registry.Row) {
@@ -246,7 +267,7 @@ func (p *pending) add(row registry.Row) {
 		h := store.Holder(r.BHXHCode, r.NationalID)
 		s, counts := schemeOf(string(r.Scheme))
 		iv := coverage.Interval{From: r.ValidFrom, To: r.ValidTo, Voluntary: r.Scheme == registry.BHXHVoluntary}
-		p.addIv(h, keyedInterval{key: ivKey{scheme: storedSchemes[string(r.Scheme)], employer: p.intern(r.EmployerCode)}, iv: iv, scheme: s, counts: counts})
+		p.addIv(h, keyedInterval{key: ivKey{scheme: storedSchemes[string(r.Scheme)], employer: p.employer(r.EmployerCode)}, iv: iv, scheme: s, counts: counts})
 	case registry.Stop:
 		p.readBack[store.Holder(r.BHXHCode, r.NationalID)] = true
 	}
@@ -382,7 +403,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 				pend.addTo(&cp, h)
 				claimed.set(h, 1)
 			}
-			u.addPerson(pp, cp, hasIDKey(p, func(h string) bool { return pend.ivs[h] != 0 }))
+			u.addPerson(pp, cp, hasIDKey(p, func(h string) bool { return pend.lastOf(h) != 0 }))
 			continue
 		}
 		// A known person whose record changed. A BHXH code corrected on a list
@@ -417,15 +438,13 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 	}
 
 	// Cards and periods of persons the index knows. A person with no interval of a
-	// scheme gets this import's as their list; one who had some is read again. Only
-	// the BHXH code holds a person's intervals unless scattered says otherwise.
-	type scheduled struct {
-		holder string
-		p      coverage.Person
-		got    [3]bool
-	}
-	byPos := map[int32]*scheduled{}
+	// scheme gets this import's as their list; one who had some gets them merged with
+	// what the prefetch read, or is read again. Only the BHXH code holds a person's
+	// intervals unless scattered says otherwise. The lists are made one person at a
+	// time as the index takes them (replaceSeq), so that a file of millions of
+	// cards never has them all built at once.
 	readWhole := map[int32]bool{}
+	var known []scheduled
 	for h := range pend.ivs {
 		if _, met := claimed.get(h); met {
 			continue
@@ -448,30 +467,19 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			whole = append(whole, h)
 			continue
 		}
-		sc := &scheduled{holder: h}
-		sc.got = pend.addTo(&sc.p, h)
-		byPos[pos] = sc
+		known = append(known, scheduled{holder: h, pos: pos, got: pend.schemes(h)})
 	}
 	var reread []string // holders whose person had intervals of a scheme this import adds to
 	var rereadCards, rereadPeriods bool
-	for pos, sc := range byPos {
-		if readWhole[pos] {
+	keep := known[:0]
+	for _, sc := range known {
+		if readWhole[sc.pos] {
 			continue
 		}
-		had := false
 		for s, got := range sc.got {
-			had = had || got && e.idx.Has(pos, coverage.Scheme(s))
+			sc.had = sc.had || got && e.idx.Has(sc.pos, coverage.Scheme(s))
 		}
-		if had {
-			if lists, ok := pend.merged(sc.holder, sc.got); ok {
-				for s, got := range sc.got {
-					if got {
-						u.changes = append(u.changes, coverage.Replace(pos, coverage.Scheme(s), lists[s]))
-					}
-				}
-				e.lastApply.merged++
-				continue
-			}
+		if sc.had && !pend.canMerge(sc.holder, sc.got) {
 			// Everything this import gave them is read back with the rest.
 			for s, got := range sc.got {
 				rereadCards = rereadCards || got && coverage.Scheme(s) == coverage.BHYT
@@ -480,12 +488,12 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			reread = append(reread, sc.holder)
 			continue
 		}
-		for s, got := range sc.got {
-			if got {
-				u.changes = append(u.changes, coverage.Replace(pos, coverage.Scheme(s), sc.p.Intervals(coverage.Scheme(s))))
-			}
+		if sc.had {
+			e.lastApply.merged++
 		}
+		keep = append(keep, sc)
 	}
+	u.more = pend.replaceSeq(keep)
 	for h := range pend.readBack {
 		if _, ok := e.personOf.get(h); ok {
 			whole = append(whole, h)
@@ -540,6 +548,7 @@ type update struct {
 	pend      *pending
 	scattered []bool
 	changes   []coverage.Change
+	more      iter.Seq[coverage.Change] // changes made as the index takes them, after changes
 	births    []residentChange
 }
 
@@ -591,9 +600,62 @@ func (e *engine) recordChanged(u *update, pos int32, p store.PersonRow, cp cover
 	e.mu.Unlock()
 }
 
+// scheduled is a holder of an import's intervals whom the index knows, with the
+// schemes the import gives them and whether they had intervals of one before.
+type scheduled struct {
+	holder string
+	pos    int32
+	got    [3]bool
+	had    bool
+}
+
+// schemes tells which schemes the import gives a holder intervals of.
+func (p *pending) schemes(h string) (got [3]bool) {
+	for i := p.lastOf(h); i != 0; {
+		k := p.list.at(i - 1)
+		got[k.scheme] = got[k.scheme] || k.counts
+		i = k.prev
+	}
+	return got
+}
+
+// replaceSeq gives, one holder at a time, the changes that replace their lists of
+// the schemes the import gave them: this import's intervals, merged with what the
+// prefetch read for those who had some, each made just before the index takes it.
+func (p *pending) replaceSeq(known []scheduled) iter.Seq[coverage.Change] {
+	return func(yield func(coverage.Change) bool) {
+		for _, sc := range known {
+			var lists [3][]coverage.Interval
+			if sc.had {
+				lists, _ = p.merged(sc.holder, sc.got)
+			} else {
+				var cp coverage.Person
+				p.addTo(&cp, sc.holder)
+				lists = [3][]coverage.Interval{cp.BHYT, cp.BHXH, cp.BHTN}
+			}
+			for s, got := range sc.got {
+				if got && !yield(coverage.Replace(sc.pos, coverage.Scheme(s), lists[s])) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // commit hands an update to the index and then updates the engine's own lists.
 func (e *engine) commit(u *update) error {
-	first, err := e.idx.Update(u.add, u.changes)
+	changes := slices.Values(u.changes)
+	if u.more != nil {
+		changes = func(yield func(coverage.Change) bool) {
+			for _, ch := range u.changes {
+				if !yield(ch) {
+					return
+				}
+			}
+			u.more(yield)
+		}
+	}
+	first, err := e.idx.UpdateEach(slices.Values(u.add), changes)
 	if err != nil {
 		return err
 	}
@@ -619,6 +681,7 @@ func (e *engine) commit(u *update) error {
 			e.insertResident(*b.to)
 		}
 	}
+	e.personOf.compact()
 	return nil
 }
 
@@ -639,19 +702,22 @@ func intervalHolders(p store.PersonRow) []string {
 // are filed under "id:" + national ID, or under another province (a BHXH code that
 // passed from one person to another keeps its rows where they were). Such a person
 // is read whole, from every province, when an import touches them.
-func scatteredRows(p store.PersonRow, ivs map[string][]store.IntervalRow) bool {
-	if hasIDKey(p, func(h string) bool { return len(ivs[h]) > 0 }) {
+func scatteredRows(p store.PersonRow, ivs *heldRows) bool {
+	if hasIDKey(p, ivs.has) {
 		return true
 	}
 	if p.BHXHCode == "" {
 		return false
 	}
-	for _, x := range ivs[p.BHXHCode] {
-		if x.Province != p.Province && x.Province != store.UnknownProvince {
-			return true
+	own, ok := provinceByte(p.Province)
+	unknown, _ := provinceByte(store.UnknownProvince)
+	scattered := false
+	ivs.each(p.BHXHCode, func(r heldRow) {
+		if !ok || (r.province != own && r.province != unknown) {
+			scattered = true
 		}
-	}
-	return false
+	})
+	return scattered
 }
 
 // hasIDKey reports whether the person has intervals under "id:" + national ID.
@@ -724,9 +790,9 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 	}); err != nil {
 		return err
 	}
-	ivs := map[string][]store.IntervalRow{}
+	ivs := newHeldRows()
 	if err := st.EachInterval(ctx, ivKeys, func(x store.IntervalRow) error {
-		ivs[x.Holder] = append(ivs[x.Holder], x)
+		ivs.add(x)
 		return nil
 	}); err != nil {
 		return err

@@ -1,19 +1,25 @@
 package app
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // personIndex maps the keys the registry names persons by — the person key, the
 // BHXH code a card or period is filed under, "id:" + national ID — to positions in
-// the coverage index. These keys are digits, so they are kept as numbers: at 100
-// million persons a map of strings would need several times the memory of the
-// index itself. A key of another shape is kept as it is.
+// the coverage index. These keys are digits, so they are kept as numbers, and most
+// of them in two sorted arrays (12 bytes a key, where a map takes about 38): at 100
+// million persons this is 2.4 GB rather than 7.7. Keys set since the arrays were
+// last compacted sit in a map beside them; a key of another shape is kept as it is.
 type personIndex struct {
-	num   map[uint64]int32
+	keys  []uint64         // sorted
+	pos   []int32          // of keys[i]; -1: removed since the last compaction
+	num   map[uint64]int32 // set since the last compaction, and not in keys
 	other map[string]int32
 }
 
-func newPersonIndex() personIndex {
-	return personIndex{num: map[uint64]int32{}, other: map[string]int32{}}
+func newPersonIndex() *personIndex {
+	return &personIndex{num: map[uint64]int32{}, other: map[string]int32{}}
 }
 
 // Tags of packed keys. A national ID names the same person as a person key and as
@@ -50,27 +56,92 @@ func packKey(k string) (uint64, bool) {
 	return v | tag, true
 }
 
-func (x personIndex) get(k string) (int32, bool) {
-	if n, ok := packKey(k); ok {
-		p, found := x.num[n]
+// at is where a packed key sits in the sorted arrays, or -1.
+func (x *personIndex) at(n uint64) int {
+	if i, ok := slices.BinarySearch(x.keys, n); ok {
+		return i
+	}
+	return -1
+}
+
+func (x *personIndex) get(k string) (int32, bool) {
+	n, ok := packKey(k)
+	if !ok {
+		p, found := x.other[k]
 		return p, found
 	}
-	p, found := x.other[k]
-	return p, found
+	if p, found := x.num[n]; found {
+		return p, true
+	}
+	if i := x.at(n); i >= 0 && x.pos[i] >= 0 {
+		return x.pos[i], true
+	}
+	return 0, false
 }
 
-func (x personIndex) set(k string, pos int32) {
-	if n, ok := packKey(k); ok {
-		x.num[n] = pos
+func (x *personIndex) set(k string, pos int32) {
+	n, ok := packKey(k)
+	if !ok {
+		x.other[k] = pos
 		return
 	}
-	x.other[k] = pos
+	if i := x.at(n); i >= 0 {
+		x.pos[i] = pos
+		return
+	}
+	x.num[n] = pos
 }
 
-func (x personIndex) remove(k string) {
-	if n, ok := packKey(k); ok {
-		delete(x.num, n)
+func (x *personIndex) remove(k string) {
+	n, ok := packKey(k)
+	if !ok {
+		delete(x.other, k)
 		return
 	}
-	delete(x.other, k)
+	delete(x.num, n)
+	if i := x.at(n); i >= 0 {
+		x.pos[i] = -1
+	}
+}
+
+// compact moves the keys set since the last compaction into the sorted arrays, once
+// they are many (an eighth of the arrays, at least 4,096), and drops removed keys.
+func (x *personIndex) compact() {
+	if len(x.num) < max(4096, len(x.keys)/8) {
+		return
+	}
+	add := make([]uint64, 0, len(x.num))
+	for n := range x.num {
+		add = append(add, n)
+	}
+	slices.Sort(add)
+	keys := make([]uint64, 0, len(x.keys)+len(add))
+	pos := make([]int32, 0, len(x.keys)+len(add))
+	i, j := 0, 0
+	for i < len(x.keys) || j < len(add) {
+		if j == len(add) || (i < len(x.keys) && x.keys[i] < add[j]) {
+			if x.pos[i] >= 0 {
+				keys, pos = append(keys, x.keys[i]), append(pos, x.pos[i])
+			}
+			i++
+			continue
+		}
+		keys, pos = append(keys, add[j]), append(pos, x.num[add[j]])
+		j++
+	}
+	x.keys, x.pos, x.num = keys, pos, map[uint64]int32{}
+}
+
+// unpackKey is packKey's key back as the holder it names: a national ID as "id:" +
+// the ID, a BHXH code as its 10 digits, a person key without national ID as "bhxh:"
+// + the code.
+func unpackKey(n uint64) string {
+	v := n &^ (3 << 60)
+	switch n & (3 << 60) {
+	case tagNationalID:
+		return "id:" + undigits(v, 12)
+	case tagBHXHKey:
+		return "bhxh:" + undigits(v, 10)
+	}
+	return undigits(v, 10)
 }

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/phusong/phusong/internal/civil"
@@ -30,6 +33,53 @@ func TestPersonIndexKeys(t *testing.T) {
 		if got, ok := x.get(k); ok {
 			t.Errorf("get(%q) = %d; want absent", k, got)
 		}
+	}
+}
+
+// TestPersonIndexCompacts sets, moves and removes keys over several compactions
+// and checks every key against a plain map after each round.
+func TestPersonIndexCompacts(t *testing.T) {
+	x := newPersonIndex()
+	want := map[string]int32{}
+	rng := rand.New(rand.NewPCG(1, 2))
+	key := func(i int) string {
+		switch i % 3 {
+		case 0:
+			return fmt.Sprintf("068%09d", i) // national ID
+		case 1:
+			return fmt.Sprintf("68%08d", i) // BHXH code
+		}
+		return fmt.Sprintf("bhxh:68%08d", i)
+	}
+	compactions := 0
+	for round := range 6 {
+		for range 20000 {
+			i := rng.IntN(60000)
+			switch k := key(i); rng.IntN(5) {
+			case 0:
+				x.remove(k)
+				delete(want, k)
+			default:
+				p := int32(rng.IntN(1 << 20))
+				x.set(k, p)
+				want[k] = p
+			}
+		}
+		x.compact()
+		if len(x.num) == 0 {
+			compactions++
+		}
+		for i := range 60000 {
+			k := key(i)
+			got, ok := x.get(k)
+			w, wok := want[k]
+			if ok != wok || got != w {
+				t.Fatalf("round %d: get(%q) = %d, %v; want %d, %v", round, k, got, ok, w, wok)
+			}
+		}
+	}
+	if !slices.IsSorted(x.keys) || compactions < 3 {
+		t.Errorf("%d compactions, keys sorted: %v", compactions, slices.IsSorted(x.keys))
 	}
 }
 

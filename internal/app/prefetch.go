@@ -160,18 +160,27 @@ func (p *prefetch) abort() {
 	<-p.done
 }
 
-// merged gives a holder's intervals of the schemes the import gave them, from their
-// stored rows before the import with the import's rows upserted by key (the last row
-// of a key wins, as in the store); false when the prefetch did not read them.
-func (p *pending) merged(h string, got [3]bool) (out [3][]coverage.Interval, ok bool) {
+// canMerge reports whether the prefetch read a holder's stored rows of the schemes
+// the import gave them.
+func (p *pending) canMerge(h string, got [3]bool) bool {
 	for s, g := range got {
 		need := prefetchPeriods
 		if coverage.Scheme(s) == coverage.BHYT {
 			need = prefetchCards
 		}
 		if g && p.storedKinds[h]&need == 0 {
-			return out, false
+			return false
 		}
+	}
+	return true
+}
+
+// merged gives a holder's intervals of the schemes the import gave them, from their
+// stored rows before the import with the import's rows upserted by key (the last row
+// of a key wins, as in the store); false when the prefetch did not read them.
+func (p *pending) merged(h string, got [3]bool) (out [3][]coverage.Interval, ok bool) {
+	if !p.canMerge(h, got) {
+		return out, false
 	}
 	var lists [3][]keyedInterval
 	for _, x := range p.stored[h] {
@@ -181,7 +190,7 @@ func (p *pending) merged(h string, got [3]bool) (out [3][]coverage.Interval, ok 
 		}
 		k := ivKey{card: cardKey(x.Key)}
 		if s != coverage.BHYT {
-			k = ivKey{scheme: storedSchemes[x.Scheme], employer: x.Key}
+			k = ivKey{scheme: storedSchemes[x.Scheme], employer: p.employer(x.Key)}
 		}
 		lists[s] = append(lists[s], keyedInterval{key: k, iv: iv})
 	}

@@ -2,6 +2,8 @@ package coverage
 
 import (
 	"fmt"
+	"iter"
+	"slices"
 
 	"github.com/phusong/phusong/internal/civil"
 )
@@ -60,19 +62,46 @@ func (x *Index) Update(add []Person, changes []Change) (first int32, err error) 
 			return 0, fmt.Errorf("thay đổi %d / change %d: %w", i+1, i+1, err)
 		}
 	}
+	return x.update(slices.Values(add), slices.Values(changes))
+}
+
+// UpdateEach is Update with the persons and changes handed over one at a time, so
+// that a whole file's worth need never be held at once: each is checked as it comes
+// and applied at once (a change's Intervals may be reused once the next is asked
+// for). Queries wait for the whole of it, as for Update. An invalid person or change
+// stops it with an error, the ones before it applied: the caller must then stop
+// using the index (build a new one).
+func (x *Index) UpdateEach(add iter.Seq[Person], changes iter.Seq[Change]) (first int32, err error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.update(add, changes)
+}
+
+// update applies persons and changes under the write lock, checking each.
+func (x *Index) update(add iter.Seq[Person], changes iter.Seq[Change]) (first int32, err error) {
 	first = int32(x.people.len())
 	u := updater{x: x}
-	for _, p := range add {
+	defer u.flush() // what was applied is in the series, even when one fails
+	i := 0
+	for p := range add {
+		i++
+		if err := x.checkPerson(p); err != nil {
+			return 0, fmt.Errorf("người thêm %d / added person %d: %w", i, i, err)
+		}
 		evs, err := x.addPerson(p)
-		if err != nil { // checked above
+		if err != nil {
 			return 0, err
 		}
 		u.record(evs)
 	}
-	for _, ch := range changes {
+	i = 0
+	for ch := range changes {
+		i++
+		if err := x.checkChange(ch); err != nil {
+			return 0, fmt.Errorf("thay đổi %d / change %d: %w", i, i, err)
+		}
 		u.record(x.apply(ch))
 	}
-	u.flush()
 	return first, nil
 }
 

@@ -40,3 +40,34 @@ SELECT 1;
 		t.Errorf("trigger body split: %q", got[1])
 	}
 }
+
+// TestProvinceMapKeepsKeysApart packs keys of every shape the registry uses and
+// keeps apart keys that differ only in leading zeros or prefix.
+func TestProvinceMapKeepsKeysApart(t *testing.T) {
+	m := newProvinceMap()
+	set := map[string]string{
+		"068085012345":    "68",
+		"6801234567":      "01",
+		"bhxh:6801234567": "79",
+		"0123":            "04",
+		"123":             "08",
+		"x-1":             "11",
+		"0000000001":      "ABC", // a province of another shape
+	}
+	for k, p := range set {
+		m.set(k, p)
+	}
+	m.set("6801234567", "96") // moved
+	set["6801234567"] = "96"
+	for k, want := range set {
+		if got, ok := m.get(k); !ok || got != want {
+			t.Errorf("%q: %q %v, want %q", k, got, ok, want)
+		}
+	}
+	if _, ok := m.get("068085012346"); ok {
+		t.Error("a key never set was found")
+	}
+	if len(m.other) != 2 {
+		t.Errorf("%d keys kept as strings, want 2 (x-1 and the odd province)", len(m.other))
+	}
+}

@@ -37,8 +37,8 @@ type RegistryTx struct {
 	// registry has them moved on that day (0008_residences.sql). Unset, a new
 	// residence replaces the current one without a move.
 	AsOf      civil.Date
-	holderMap map[string]string          // BHXH code → province, read once for large imports
-	keyMap    map[string]string          // person key → province, read once for large imports
+	holderMap *provinceMap               // BHXH code → province, read once for large imports
+	keyMap    *provinceMap               // person key → province, read once for large imports
 	moved     map[string]string          // BHXH code → province, of holders this import moved or linked
 	unplaced  map[string]map[string]bool // table → keys of its rows filed under "00"
 	ctx       context.Context
@@ -262,7 +262,7 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 		// Later batches of cards and periods in this import find these holders too.
 		for _, v := range vals {
 			if code := v[3].(string); code != "" {
-				t.holderMap[code] = v[0].(string)
+				t.holderMap.set(code, v[0].(string))
 			}
 		}
 	}
@@ -294,13 +294,13 @@ func (t *RegistryTx) since() any {
 // loadHolderMap reads the province of every registered BHXH code (in this
 // transaction, so persons imported earlier in it count).
 func (t *RegistryTx) loadHolderMap() error {
-	t.holderMap = map[string]string{}
+	t.holderMap = newProvinceMap()
 	return t.s.each(t.ctx, t.tx, "SELECT bhxh_code, province_code FROM persons WHERE bhxh_code <> ''", func(r *sql.Rows) error {
 		var c, p string
 		if err := r.Scan(&c, &p); err != nil {
 			return err
 		}
-		t.holderMap[c] = p
+		t.holderMap.set(c, p)
 		return nil
 	})
 }
@@ -395,7 +395,7 @@ func (t *RegistryTx) filedUnder(code, prov string) {
 	}
 	t.moved[code] = prov
 	if t.holderMap != nil {
-		t.holderMap[code] = prov
+		t.holderMap.set(code, prov)
 	}
 }
 
@@ -431,7 +431,7 @@ func (t *RegistryTx) holderProvincesOf(rows []registry.Row, code func(registry.R
 			}
 		}
 		for _, c := range missing {
-			if p, ok := t.holderMap[c]; ok {
+			if p, ok := t.holderMap.get(c); ok {
 				out[c] = p
 			}
 		}
