@@ -576,6 +576,25 @@ func (e *engine) movedOn(pos int32, p store.PersonRow, cp *coverage.Person, asOf
 	return []coverage.Change{coverage.MoveTo(pos, coverage.Residence{From: from, Commune: cp.Commune, Village: cp.Village})}
 }
 
+// maybeMoved tells the store whether a file that places a person in a commune (and
+// village; 0: none named) may move them, by movedOn's rule: no for a person the index
+// has there already; yes for one it does not know, or places elsewhere.
+func (e *engine) maybeMoved(key string, commune, village int64) bool {
+	e.mu.RLock()
+	pos, ok := e.personOf.get(key)
+	c, cok := e.communeOf[commune]
+	v, vok := e.villageOf[village]
+	e.mu.RUnlock()
+	if !ok || !cok {
+		return true
+	}
+	old := e.idx.Residence(pos)
+	if old.Commune != c {
+		return true
+	}
+	return village != 0 && old.Village != coverage.NoVillage && (!vok || old.Village != v)
+}
+
 // recordChanged records the change of a known person's record: their residence
 // history changed by moves (the current residence is cp's), or their joining the
 // population register.

@@ -120,6 +120,9 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	}
 	tx.ProvinceOf = a.provinceOf(before)
 	tx.AsOf = date
+	if e := a.currentEngine(before); e != nil {
+		tx.MaybeMoved = e.maybeMoved
+	}
 	var pend *pending // what the index needs of the rows, when the index is current
 	var pf *prefetch
 	if tx.ProvinceOf != nil {

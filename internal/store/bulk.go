@@ -130,7 +130,7 @@ func onConflict(table, conflict, update string) string {
 	for _, set := range strings.Split(update, ",") {
 		col, val, ok := strings.Cut(set, "=")
 		col, val = strings.TrimSpace(col), strings.TrimSpace(val)
-		if !ok || col == "source" || col == "set_by" || col == "resident_since" {
+		if !ok || col == "source" || col == "set_by" {
 			continue
 		}
 		differs = append(differs, table+"."+col+" IS DISTINCT FROM "+val)

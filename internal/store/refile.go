@@ -108,7 +108,7 @@ func (t *RegistryTx) carryOver(vals [][]any, moved map[string]movedPerson, resid
 
 // recordMove records the move of a person who lived in a commune (and village) to
 // where this import places them, on its date (record_move in 0008_residences.sql).
-// A move within a province is recorded by the trigger persons_moved.
+// Moves within a province are recorded by recordMoves.
 func (t *RegistryTx) recordMove(key string, commune, village int64) error {
 	since := t.since()
 	if since == nil {
@@ -306,4 +306,60 @@ func (m *provinceMap) set(k, prov string) {
 		delete(m.num, n)
 	}
 	m.other[strings.Clone(k)] = prov
+}
+
+// recordMoves records, before a batch of persons is written, the moves of those it
+// places in another commune of the province they are filed under, or in another
+// village of their commune (a village where none was known, or none named, is no
+// move): one statement per batch, reading the rows as they are. Persons who left the
+// province were moved out (moveOut) and are recorded by carryOver. A table being
+// loaded from empty holds no one to move.
+func (t *RegistryTx) recordMoves(vals [][]any) error {
+	since := t.since()
+	if since == nil || t.loading("persons") != nil {
+		return nil
+	}
+	if t.MaybeMoved != nil {
+		var may [][]any
+		for _, v := range vals {
+			if t.MaybeMoved(v[1].(string), v[8].(int64), village(v[9])) {
+				may = append(may, v)
+			}
+		}
+		vals = may
+	}
+	if len(vals) == 0 {
+		return nil
+	}
+	const moved = "p.commune_id <> n.c OR (p.village_id IS NOT NULL AND n.v <> 0 AND p.village_id <> n.v)"
+	if t.s.dialect == Postgres {
+		keys, provs := make([]string, len(vals)), make([]string, len(vals))
+		communes, villages := make([]int64, len(vals)), make([]int64, len(vals))
+		for i, v := range vals {
+			provs[i], keys[i], communes[i], villages[i] = v[0].(string), v[1].(string), v[8].(int64), village(v[9])
+		}
+		_, err := t.tx.ExecContext(t.ctx, `SELECT record_move(p.person_key, $1::date, p.commune_id, p.village_id)
+			FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS n(prov, k, c, v)
+			JOIN persons p ON p.province_code = n.prov AND p.person_key = n.k WHERE `+moved, since, provs, keys, communes, villages)
+		return err
+	}
+	args := make([]any, 0, 4*len(vals)+1)
+	rows := make([]string, len(vals))
+	for i, v := range vals {
+		rows[i] = "(?, ?, ?, ?)"
+		args = append(args, v[0], v[1], v[8], village(v[9]))
+	}
+	args = append(args, since)
+	_, err := t.tx.ExecContext(t.ctx, `WITH n(prov, k, c, v) AS (VALUES `+strings.Join(rows, ", ")+`)
+		INSERT INTO record_move SELECT p.person_key, ?, p.commune_id, p.village_id
+		FROM n JOIN persons p ON p.province_code = n.prov AND p.person_key = n.k WHERE `+moved, args...)
+	return err
+}
+
+// village is a village_id value of a person row: the ID, or 0 for none.
+func village(v any) int64 {
+	if id, ok := v.(int64); ok {
+		return id
+	}
+	return 0
 }

@@ -33,6 +33,10 @@ type RegistryTx struct {
 	// (the coverage index knows it), sparing the database a look-up across every
 	// province partition.
 	ProvinceOf func(bhxhCode string) (string, bool)
+	// MaybeMoved, when set, tells from memory (the coverage index) whether a person
+	// may live elsewhere than a file places them (village 0: the file names none);
+	// persons it says no for are not looked up for a move.
+	MaybeMoved func(key string, commune, village int64) bool
 	// AsOf is the date the file describes: a person it places elsewhere than the
 	// registry has them moved on that day (0008_residences.sql). Unset, a new
 	// residence replaces the current one without a move.
@@ -242,10 +246,10 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 		var v []any
 		if residents {
 			p := r.(registry.Resident)
-			v = []any{p.ProvinceCode, p.NationalID, p.NationalID, "", p.FullName, p.BirthDate, "", string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 1, 0, t.source, t.since()}
+			v = []any{p.ProvinceCode, p.NationalID, p.NationalID, "", p.FullName, p.BirthDate, "", string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 1, 0, t.source}
 		} else {
 			p := r.(registry.Person)
-			v = []any{p.ProvinceCode, PersonKey(p.NationalID, p.BHXHCode), p.NationalID, p.BHXHCode, p.FullName, p.BirthDate, string(p.BirthPrecision), string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 0, 1, t.source, t.since()}
+			v = []any{p.ProvinceCode, PersonKey(p.NationalID, p.BHXHCode), p.NationalID, p.BHXHCode, p.FullName, p.BirthDate, string(p.BirthPrecision), string(p.Sex), p.CommuneID, nullID(p.VillageID), p.HouseholdID, 0, 1, t.source}
 		}
 		vals = append(vals, v)
 	}
@@ -258,6 +262,9 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	if err := t.carryOver(vals, moved, residents); err != nil {
 		return err
 	}
+	if err := t.recordMoves(vals); err != nil {
+		return err
+	}
 	if t.holderMap != nil {
 		// Later batches of cards and periods in this import find these holders too.
 		for _, v := range vals {
@@ -266,13 +273,12 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 			}
 		}
 	}
-	cols := []string{"province_code", "person_key", "national_id", "bhxh_code", "full_name", "birth_date", "birth_precision", "sex", "commune_id", "village_id", "household_id", "resident", "insured", "source", "resident_since"}
+	cols := []string{"province_code", "person_key", "national_id", "bhxh_code", "full_name", "birth_date", "birth_precision", "sex", "commune_id", "village_id", "household_id", "resident", "insured", "source"}
 	// A file that names no village for a person in the same commune keeps the
-	// village known; a new residence is a move (the trigger persons_moved records
-	// the old one) unless it only fills in a village not known before.
+	// village known; a new residence is a move (recordMoves kept the old one) unless
+	// it only fills in a village not known before.
 	update := "full_name = excluded.full_name, birth_date = excluded.birth_date, sex = excluded.sex, commune_id = excluded.commune_id, " +
 		"village_id = CASE WHEN excluded.village_id IS NULL AND excluded.commune_id = persons.commune_id THEN persons.village_id ELSE excluded.village_id END, " +
-		"resident_since = CASE WHEN persons.commune_id <> excluded.commune_id OR (persons.village_id IS NOT NULL AND excluded.village_id IS NOT NULL AND persons.village_id <> excluded.village_id) THEN excluded.resident_since ELSE persons.resident_since END, " +
 		"household_id = excluded.household_id, source = excluded.source"
 	if residents {
 		update += ", resident = 1"
@@ -283,7 +289,7 @@ func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
 	return t.upsert("persons", cols, "province_code, person_key", update, vals)
 }
 
-// since is the resident_since of the persons this import places: its date, or NULL.
+// since is the date of the moves this import records: its date, or nil for none.
 func (t *RegistryTx) since() any {
 	if t.AsOf == 0 {
 		return nil

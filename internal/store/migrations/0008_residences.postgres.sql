@@ -1,8 +1,6 @@
 -- Where persons lived before: see 0008_residences.sql. past_residences holds movers
 -- only and is read by person key; it is not partitioned (a Citus deployment makes
 -- it a reference table, or distributes it by person_key).
-ALTER TABLE persons ADD COLUMN resident_since DATE;
-
 CREATE TABLE past_residences (
     person_key TEXT NOT NULL,
     moved_out  DATE NOT NULL,
@@ -12,7 +10,8 @@ CREATE TABLE past_residences (
 );
 
 -- record_move keeps the residence in force the day before a move dated since and
--- drops any recorded from since on (the rule of 0008_residences.sql).
+-- drops any recorded from since on (the rule of 0008_residences.sql); an import
+-- calls it for the persons it moves (store/refile.go).
 CREATE FUNCTION record_move(p_key TEXT, since DATE, old_commune BIGINT, old_village BIGINT) RETURNS void LANGUAGE sql AS $$
     INSERT INTO past_residences (person_key, moved_out, commune_id, village_id)
         SELECT p_key, since, commune_id, village_id FROM (
@@ -22,13 +21,3 @@ CREATE FUNCTION record_move(p_key TEXT, since DATE, old_commune BIGINT, old_vill
         ON CONFLICT DO NOTHING;
     DELETE FROM past_residences WHERE person_key = p_key AND moved_out > since;
 $$;
-
-CREATE FUNCTION persons_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM record_move(NEW.person_key, NEW.resident_since, OLD.commune_id, OLD.village_id);
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER persons_moved AFTER UPDATE OF commune_id, village_id ON persons FOR EACH ROW
-    WHEN (NEW.resident_since IS NOT NULL AND (OLD.commune_id <> NEW.commune_id OR (OLD.village_id IS NOT NULL AND OLD.village_id IS DISTINCT FROM NEW.village_id)))
-    EXECUTE FUNCTION persons_moved();
