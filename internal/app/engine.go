@@ -252,10 +252,13 @@ func (e *engine) person(p store.PersonRow, ivs *heldRows) (coverage.Person, bool
 }
 
 func addInterval(cp *coverage.Person, x store.IntervalRow) {
-	s, iv, counts := intervalOf(x)
-	if !counts {
-		return
+	if s, iv, counts := intervalOf(x); counts {
+		appendInterval(cp, s, iv)
 	}
+}
+
+// appendInterval appends an interval to the person's list of its scheme.
+func appendInterval(cp *coverage.Person, s coverage.Scheme, iv coverage.Interval) {
 	switch s {
 	case coverage.BHYT:
 		cp.BHYT = append(cp.BHYT, iv)

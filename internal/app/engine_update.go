@@ -130,15 +130,7 @@ func digits(s string, n int) (uint64, bool) {
 	if len(s) != n {
 		return 0, false
 	}
-	var v uint64
-	for i := 0; i < n; i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			return 0, false
-		}
-		v = v*10 + uint64(c)
-	}
-	return v, true
+	return store.Digits(s)
 }
 
 // provinceByte packs a two-digit province code into a byte (0: none); false for
@@ -289,14 +281,7 @@ func (p *pending) addTo(cp *coverage.Person, h string) (got [3]bool) {
 	}
 	for s, l := range lists {
 		for _, k := range l {
-			switch coverage.Scheme(s) {
-			case coverage.BHYT:
-				cp.BHYT = append(cp.BHYT, k.iv)
-			case coverage.BHXH:
-				cp.BHXH = append(cp.BHXH, k.iv)
-			default:
-				cp.BHTN = append(cp.BHTN, k.iv)
-			}
+			appendInterval(cp, coverage.Scheme(s), k.iv)
 		}
 		got[s] = len(l) > 0
 	}
@@ -433,7 +418,8 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			continue
 		}
 		if cp, placed := e.person(p, nil); placed {
-			e.recordChanged(&u, pos, p, cp, e.movedOn(pos, p, &cp, pend.asOf))
+			moves := e.movedOn(pos, p, &cp, pend.asOf) // may give cp the village kept
+			e.recordChanged(&u, pos, p, cp, moves)
 		}
 	}
 
@@ -841,11 +827,15 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 		if scattered {
 			e.scattered.set(pos)
 		}
-		// The history as stored, whole: a move to the first residence, then the later ones.
-		h := e.withHistory(cp, past[p.Key])
-		moves := []coverage.Change{coverage.MoveTo(pos, coverage.Residence{From: civil.Min, Commune: h.Commune, Village: h.Village})}
-		for _, m := range h.Moves {
-			moves = append(moves, coverage.MoveTo(pos, m))
+		// The history as stored, whole: a move to the first residence, then the later
+		// ones; nothing for a person who never moved and lives where the index has them.
+		var moves []coverage.Change
+		h, now := e.withHistory(cp, past[p.Key]), e.idx.Residences(pos)
+		if len(h.Moves) > 0 || len(now) > 1 || now[0].Commune != cp.Commune || now[0].Village != cp.Village {
+			moves = append(moves, coverage.MoveTo(pos, coverage.Residence{From: civil.Min, Commune: h.Commune, Village: h.Village}))
+			for _, m := range h.Moves {
+				moves = append(moves, coverage.MoveTo(pos, m))
+			}
 		}
 		e.recordChanged(&u, pos, p, cp, moves)
 	}

@@ -7,10 +7,10 @@ import (
 
 // heldRows are the stored cards and periods a rebuild (or a refresh) reads, by
 // holder, until the persons they belong to take them. A row keeps only what the
-// index counts — scheme, interval, the province it is filed under — in 24 bytes,
+// index counts — scheme, interval, the province it is filed under — in 20 bytes,
 // and a holder is a number (packKey) where it can be: a map of strings to slices of
-// store rows took about 600 bytes per person at 1M, which at 100 million persons
-// would not fit in any machine this product runs on.
+// store rows held about 800 bytes per person at 1M (the rows and their strings),
+// which at 100 million persons would not fit in any machine this product runs on.
 type heldRows struct {
 	head  map[uint64]int32 // packed holder → its last row in rows, +1
 	other map[string]int32 // holders of another shape
@@ -95,15 +95,7 @@ func (h *heldRows) remaining(fn func(holder string, n int)) {
 
 // addTo appends a held row to the person's list of its scheme, if the index counts it.
 func (r heldRow) addTo(cp *coverage.Person) {
-	if !r.counts {
-		return
-	}
-	switch r.scheme {
-	case coverage.BHYT:
-		cp.BHYT = append(cp.BHYT, r.iv)
-	case coverage.BHXH:
-		cp.BHXH = append(cp.BHXH, r.iv)
-	default:
-		cp.BHTN = append(cp.BHTN, r.iv)
+	if r.counts {
+		appendInterval(cp, r.scheme, r.iv)
 	}
 }

@@ -3,6 +3,8 @@ package app
 import (
 	"slices"
 	"strings"
+
+	"github.com/phusong/phusong/internal/store"
 )
 
 // personIndex maps the keys the registry names persons by — the person key, the
@@ -45,15 +47,8 @@ func packKey(k string) (uint64, bool) {
 	default:
 		return 0, false
 	}
-	var v uint64
-	for i := 0; i < len(k); i++ {
-		c := k[i] - '0'
-		if c > 9 {
-			return 0, false
-		}
-		v = v*10 + uint64(c)
-	}
-	return v | tag, true
+	v, ok := store.Digits(k)
+	return v | tag, ok
 }
 
 // at is where a packed key sits in the sorted arrays, or -1.

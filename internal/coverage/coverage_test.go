@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/phusong/phusong/internal/civil"
@@ -473,4 +474,55 @@ func TestQueriesDuringApply(t *testing.T) {
 		}
 	}
 	<-done
+}
+
+// TestUpdateEachTakesChangesOneByOne gives UpdateEach new persons and changes as
+// sequences, reusing one slice for every change's intervals, and checks the counts
+// against the same update made with Update; an invalid change stops it with an
+// error after the changes before it.
+func TestUpdateEachTakesChangesOneByOne(t *testing.T) {
+	base := []Person{
+		{Commune: 0, Village: NoVillage, BHYT: []Interval{card("2025-01-01", "2025-12-31")}},
+		{Commune: 1, Village: NoVillage, BHYT: []Interval{card("2025-03-01", "2025-06-30")}},
+	}
+	added := []Person{{Commune: 2, Village: NoVillage, BHYT: []Interval{card("2025-02-01", "")}}}
+	renew := [][]Interval{
+		{card("2025-01-01", "2025-12-31"), card("2026-01-01", "2026-12-31")},
+		{card("2025-03-01", "2025-09-30")},
+	}
+	want := build(t, base...)
+	changes := []Change{Replace(0, BHYT, renew[0]), Replace(1, BHYT, renew[1])}
+	if _, err := want.Update(added, changes); err != nil {
+		t.Fatal(err)
+	}
+	got := build(t, base...)
+	var scratch []Interval
+	first, err := got.UpdateEach(slices.Values(added), func(yield func(Change) bool) {
+		for p, ivs := range renew {
+			scratch = append(scratch[:0], ivs...)
+			if !yield(Replace(int32(p), BHYT, scratch)) {
+				return
+			}
+		}
+	})
+	if err != nil || first != 2 {
+		t.Fatalf("UpdateEach: first %d, %v", first, err)
+	}
+	for _, d := range []string{"2025-02-15", "2025-08-01", "2025-12-31", "2026-06-01", "2027-01-01"} {
+		for c := range int32(3) {
+			if g, w := covered(t, got, InCommune(c), BHYT, d), covered(t, want, InCommune(c), BHYT, d); g != w {
+				t.Errorf("commune %d on %s: %d, want %d", c, d, g, w)
+			}
+		}
+	}
+	_, err = got.UpdateEach(slices.Values([]Person(nil)), slices.Values([]Change{
+		Replace(0, BHYT, nil),
+		Replace(1, BHYT, []Interval{{From: day("2025-02-01"), To: day("2025-01-01")}}),
+	}))
+	if err == nil {
+		t.Fatal("an interval ending before it starts was accepted")
+	}
+	if n := covered(t, got, InCommune(0), BHYT, "2025-06-01"); n != 0 {
+		t.Errorf("the change before the invalid one: %d covered in commune 0, want 0", n)
+	}
 }
