@@ -549,22 +549,38 @@ func (u *update) addPerson(pp pendingPerson, cp coverage.Person, scattered bool)
 // that names no village for a person in the same commune keeps theirs (cp takes it).
 func (e *engine) movedOn(pos int32, p store.PersonRow, cp *coverage.Person, asOf civil.Date) []coverage.Change {
 	old := e.idx.Residence(pos)
-	if p.VillageID == 0 && cp.Commune == old.Commune {
-		cp.Village = old.Village
-	}
+	cp.Village = placedVillage(old, cp.Commune, cp.Village, p.VillageID != 0)
 	if old.Commune == cp.Commune && old.Village == cp.Village {
 		return nil
 	}
 	from := asOf
-	if asOf == 0 || (old.Commune == cp.Commune && old.Village == coverage.NoVillage) {
+	if asOf == 0 || !isMove(old, cp.Commune, cp.Village) {
 		from = old.From
 	}
 	return []coverage.Change{coverage.MoveTo(pos, coverage.Residence{From: from, Commune: cp.Commune, Village: cp.Village})}
 }
 
+// placedVillage is the village a file leaves a person who lived at old in, when it
+// places them in commune (and village, if named): a file that names no village for
+// a person in the same commune keeps theirs.
+func placedVillage(old coverage.Residence, commune, village int32, named bool) int32 {
+	if !named && commune == old.Commune {
+		return old.Village
+	}
+	return village
+}
+
+// isMove reports whether placing a person who lived at old in commune and village
+// (as placedVillage left it) is a move, which the store records with the residence
+// before it: another commune, or another village of the same commune. A village
+// where none was known only fills in the residence.
+func isMove(old coverage.Residence, commune, village int32) bool {
+	return old.Commune != commune || (old.Village != coverage.NoVillage && old.Village != village)
+}
+
 // maybeMoved tells the store whether a file that places a person in a commune (and
-// village; 0: none named) may move them, by movedOn's rule: no for a person the index
-// has there already; yes for one it does not know, or places elsewhere.
+// village; 0: none named) may move them (isMove): no for a person the index has
+// there already; yes for one it does not know, or places elsewhere.
 func (e *engine) maybeMoved(key string, commune, village int64) bool {
 	e.mu.RLock()
 	pos, ok := e.personOf.get(key)
@@ -574,11 +590,11 @@ func (e *engine) maybeMoved(key string, commune, village int64) bool {
 	if !ok || !cok {
 		return true
 	}
-	old := e.idx.Residence(pos)
-	if old.Commune != c {
-		return true
+	if !vok {
+		v = coverage.NoVillage
 	}
-	return village != 0 && old.Village != coverage.NoVillage && (!vok || old.Village != v)
+	old := e.idx.Residence(pos)
+	return isMove(old, c, placedVillage(old, c, v, village != 0))
 }
 
 // recordChanged records the change of a known person's record: their residence
