@@ -47,7 +47,10 @@ type engine struct {
 
 // applyStats counts, for the holders an import gave intervals who had some before,
 // those merged with what a prefetch read and those read again after the commit.
-type applyStats struct{ merged, reread int }
+// applyStats is what the last import applied to the index: holders whose stored
+// intervals were merged with the import's from the prefetch, holders read again
+// after the commit, and persons read whole.
+type applyStats struct{ merged, reread, whole int }
 
 type memoKey struct {
 	what string // a scheme, or "residents"/"working"

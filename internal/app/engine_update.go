@@ -329,6 +329,8 @@ func (a *App) applyImport(ctx context.Context, before, after string, pend *pendi
 		a.eng = nil // rebuilt on the next query
 		return err
 	}
+	st := e.lastApply
+	a.Log.Debug("index updated", "merged", st.merged, "reread", st.reread, "whole", st.whole)
 	e.forget()
 	e.ver = after
 	return nil
@@ -496,6 +498,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 	}
 	slices.Sort(whole)
 	whole = slices.Compact(whole)
+	e.lastApply.whole = len(whole)
 	for start := 0; start < len(whole); start += holderBatch {
 		if err := e.refreshBatch(ctx, st, whole[start:min(start+holderBatch, len(whole))]); err != nil {
 			return err

@@ -359,6 +359,9 @@ func TestCardFiledUnderItsHolderStoredProvince(t *testing.T) {
 		cards := "card_no,bhxh_code,group_code,benefit_level,valid_from,valid_to,issuing_province,payer_group\n" +
 			"GD4686819000001,6819000001,GD,4,2026-01-01,2026-12-31,68,household\n"
 		importInto(t, a, d)("bhyt_cards", cards)
+		if err := s.SettleCards(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		var prov string
 		if err := s.DB().QueryRow("SELECT province_code FROM bhyt_cards WHERE bhxh_code = '6819000001'").Scan(&prov); err != nil || prov != "01" {
 			t.Errorf("card filed under %q (%v), want 01 with its holder", prov, err)

@@ -78,7 +78,7 @@ func (p *prefetch) run() {
 		if p.err != nil {
 			continue // drain
 		}
-		what := store.IntervalsOf{Cards: r.kind == prefetchCards, Periods: r.kind == prefetchPeriods, Keys: true, Provinces: r.provinces}
+		what := store.IntervalsOf{Cards: r.kind == prefetchCards, Periods: r.kind == prefetchPeriods, Keys: true, Provinces: r.provinces, InImport: true}
 		p.err = p.st.EachIntervalOf(p.ctx, r.holders, what, func(x store.IntervalRow) error {
 			p.stored[x.Holder] = append(p.stored[x.Holder], x)
 			return nil

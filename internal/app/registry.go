@@ -120,6 +120,8 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	}
 	tx.ProvinceOf = a.provinceOf(before)
 	tx.AsOf = date
+	// A card file's rows are merged into the card table after the commit.
+	tx.DeferCards = kind == "bhyt_cards"
 	if e := a.currentEngine(before); e != nil {
 		tx.MaybeMoved = e.maybeMoved
 	}
@@ -166,6 +168,7 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 			a.Log.Warn("coverage index not updated; it is rebuilt on the next query", "err", err)
 		}
 	}
+	a.Store.MergeCardsLater() // the card rows of a card file, now the index has them
 	a.Log.Info("import", "kind", kind, "file", file, "rows", res.Rows, "write_ms", written.Sub(start).Milliseconds(),
 		"commit_ms", committed.Sub(written).Milliseconds(), "index_ms", time.Since(committed).Milliseconds())
 	return res, nil

@@ -135,6 +135,9 @@ func TestMovesDatedByTheirFile(t *testing.T) {
 		expect("back-dated move to another province", map[string]string{"2026-01-31": "24781", "2026-02-01": "00004", "2026-02-28": "00004",
 			"2026-03-01": "00004", "2026-03-31": "00004", "2026-04-01": "00004"})
 		var cardProvince string
+		if err := s.SettleCards(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		s.DB().QueryRow("SELECT MIN(province_code) FROM bhyt_cards WHERE bhxh_code = '6801234567'").Scan(&cardProvince)
 		if cardProvince != "01" {
 			t.Errorf("cards filed under %q, want 01 (Hà Nội)", cardProvince)

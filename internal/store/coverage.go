@@ -45,6 +45,10 @@ type IntervalsOf struct {
 	// without it, every partition is probed for every holder. The caller must know
 	// that none of the holder's rows is filed elsewhere.
 	Provinces []string
+	// InImport reads from inside an import (its prefetch of the rows it changes):
+	// the card log then holds no committed row but the import's own, which the
+	// caller has, and the read does not wait for a merge (SettleCards).
+	InImport bool
 }
 
 // EachPerson streams the registry's persons; holders, if not nil, limits it to the
@@ -121,6 +125,11 @@ func (s *Store) EachInterval(ctx context.Context, holders []string, fn func(Inte
 
 // EachIntervalOf is EachInterval of the cards, the periods or both.
 func (s *Store) EachIntervalOf(ctx context.Context, holders []string, what IntervalsOf, fn func(IntervalRow) error) error {
+	if what.Cards && !what.InImport {
+		if err := s.SettleCards(ctx); err != nil {
+			return err
+		}
+	}
 	cardKey, periodKey := "''", "''"
 	if what.Keys {
 		cardKey, periodKey = "card_no", "employer_code"
@@ -323,6 +332,9 @@ func (s *Store) EachRegistryPerson(ctx context.Context, unitID int64, fn func(re
 
 // EachRegistryCard streams the cards of the persons below a unit.
 func (s *Store) EachRegistryCard(ctx context.Context, unitID int64, fn func(registry.Card) error) error {
+	if err := s.SettleCards(ctx); err != nil {
+		return err
+	}
 	return s.each(ctx, s.rd, `SELECT k.card_no, k.bhxh_code, k.valid_from, k.valid_to, k.source FROM bhyt_cards k
 		WHERE k.bhxh_code IN (SELECT p.bhxh_code FROM persons p JOIN unit_closure c ON c.descendant_id = p.commune_id WHERE c.ancestor_id = ? AND p.bhxh_code <> '')`, func(r *sql.Rows) error {
 		var k registry.Card

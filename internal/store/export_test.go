@@ -26,3 +26,9 @@ func Checkpoint(s *Store) (logFrames, copied int, err error) {
 
 // Checkpoints is how many checkpoints the store's checkpointer has done.
 func Checkpoints(s *Store) int64 { return s.ckpt.runs.Load() }
+
+// HoldMerges keeps the card log from being merged until release is called.
+func HoldMerges(s *Store) (release func()) {
+	s.cards.mu.Lock()
+	return s.cards.mu.Unlock
+}

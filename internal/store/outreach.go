@@ -75,6 +75,9 @@ func (s *Store) dayAfter(col string) string {
 // OutreachRows computes a list: one row per person, without codes (CommuneID and
 // VillageID are set) and without outcomes. One query per list, no per-row queries.
 func (s *Store) OutreachRows(ctx context.Context, q OutreachQuery) ([]outreach.Row, error) {
+	if err := s.SettleCards(ctx); err != nil {
+		return nil, err
+	}
 	var query string
 	var args []any
 	switch q.Kind {

@@ -40,22 +40,31 @@ type RegistryTx struct {
 	// AsOf is the date the file describes: a person it places elsewhere than the
 	// registry has them moved on that day (0008_residences.sql). Unset, a new
 	// residence replaces the current one without a move.
-	AsOf      civil.Date
-	holderMap *provinceMap               // BHXH code → province, read once for large imports
-	keyMap    *provinceMap               // person key → province, read once for large imports
-	moved     map[string]string          // BHXH code → province, of holders this import moved or linked
-	unplaced  map[string]map[string]bool // table → keys of its rows filed under "00"
-	ctx       context.Context
-	source    string
-	version   string // the registry version the commit wrote
-	buf       map[string][]registry.Row
-	counts    map[string]int
+	AsOf civil.Date
+	// DeferCards, set for a file of BHYT cards alone, commits the cards to the log
+	// (cardlog.go) when the registry has cards already.
+	DeferCards bool
+	logged     bool                       // cards went to the log
+	holderMap  *provinceMap               // BHXH code → province, read once for large imports
+	keyMap     *provinceMap               // person key → province, read once for large imports
+	moved      map[string]string          // BHXH code → province, of holders this import moved or linked
+	unplaced   map[string]map[string]bool // table → keys of its rows filed under "00"
+	ctx        context.Context
+	source     string
+	version    string // the registry version the commit wrote
+	buf        map[string][]registry.Row
+	counts     map[string]int
 }
 
 // BeginRegistry starts an import transaction; source names the file for the record.
 // It holds one connection for the whole import, so that on PostgreSQL large batches
 // go in with COPY inside the same transaction.
 func (s *Store) BeginRegistry(ctx context.Context, source string) (*RegistryTx, error) {
+	// An import reads and writes bhyt_cards as merged: what another process left in
+	// the log too.
+	if err := s.mergeCards(ctx, true); err != nil {
+		return nil, err
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -129,6 +138,9 @@ func (t *RegistryTx) Commit() error {
 		return err
 	}
 	t.s.wrote()
+	if t.logged {
+		t.s.cards.pending.Store(true) // reads from now on wait for a merge
+	}
 	return nil
 }
 
@@ -241,6 +253,11 @@ func nullID(id int64) any {
 }
 
 func (t *RegistryTx) writePersons(rows []registry.Row, residents bool) error {
+	if t.logged {
+		// A person moved to another province takes their cards along (carryOver),
+		// which reads bhyt_cards: it would miss the cards in the log.
+		return fmt.Errorf("registry: persons written after cards sent to the log")
+	}
 	var vals [][]any
 	for _, r := range rows {
 		var v []any
@@ -356,13 +373,13 @@ func (t *RegistryTx) writeCards(rows []registry.Row) error {
 		}
 		vals = append(vals, []any{p, c.CardNo, c.BHXHCode, c.NationalID, c.GroupCode, string(c.PayerGroup), c.BenefitLevel, c.ValidFrom, nullDate(c.ValidTo), c.IssuingProvince, c.InitialFacility, t.source})
 	}
-	cols := []string{"province_code", "card_no", "bhxh_code", "national_id", "group_code", "payer_group", "benefit_level", "valid_from", "valid_to", "issuing_province", "initial_facility", "source"}
-	// bhxh_code is not updated: it is the end of the card number, part of the key.
-	update := "group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
 	if err := t.deleteStale("bhyt_cards", cardKey, stale); err != nil {
 		return err
 	}
-	return t.upsert("bhyt_cards", cols, "province_code, card_no, valid_from", update, vals)
+	if t.DeferCards && t.loading("bhyt_cards") == nil {
+		return t.logCards(vals)
+	}
+	return t.upsert("bhyt_cards", cardCols, cardConflict, cardUpdate, vals)
 }
 
 // linkCodes gives the BHXH code of a card to its holder when the registry knows the

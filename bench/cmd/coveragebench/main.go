@@ -22,7 +22,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -83,11 +85,13 @@ func main() {
 	}
 	ctx := context.Background()
 	if phase != "" {
+		anon := sampleAnon()
 		res, err := runPhase(ctx, c, phase)
 		if err != nil {
 			log.Fatalf("%s: %v", phase, err)
 		}
 		res.Phase = phase
+		res.PeakAnonMB = anon()
 		if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
 			log.Fatal(err)
 		}
@@ -121,9 +125,10 @@ func runPhase(ctx context.Context, c config, phase string) (*result, error) {
 // result is what a phase reports. Durations are in seconds unless the name says
 // otherwise.
 type result struct {
-	Phase     string  `json:"phase"`
-	Error     string  `json:"error,omitempty"`
-	PeakRSSMB float64 `json:"peak_rss_mb"` // the child's ru_maxrss (VmHWM), filled in by the parent
+	Phase      string  `json:"phase"`
+	Error      string  `json:"error,omitempty"`
+	PeakRSSMB  float64 `json:"peak_rss_mb"`  // the child's ru_maxrss (VmHWM), filled in by the parent
+	PeakAnonMB float64 `json:"peak_anon_mb"` // the child's peak RssAnon, sampled: VmHWM less the database pages SQLite's readers map
 
 	// generate
 	GenerateS float64          `json:"generate_s,omitempty"`
@@ -171,6 +176,7 @@ type changeResult struct {
 	Cards       int     `json:"cards"`
 	ImportS     float64 `json:"import_s"`       // ImportRegistry of the change file (includes the index refresh)
 	VisibleS    float64 `json:"visible_s"`      // from the start of the import until the dashboard shows the new figure
+	StoredS     float64 `json:"stored_s"`       // until the card table has the rows too (the merge after the commit)
 	Before      int64   `json:"before"`         // national figure on D before
 	After       int64   `json:"after"`          // and after
 	Expected    int64   `json:"expected_delta"` // computed from the files
@@ -275,5 +281,48 @@ func crossCheck(all map[string]*result) {
 			}
 		}
 		r.Mismatch = &n
+	}
+}
+
+// sampleAnon samples the process's anonymous resident memory (RssAnon in
+// /proc/self/status) every 20 ms; the function returned stops and gives the peak in
+// MB. Unlike VmHWM it leaves out file pages mapped into the process (the database
+// pages SQLite's readers map), which the kernel takes back under pressure.
+func sampleAnon() func() float64 {
+	var peak atomic.Int64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	read := func() {
+		b, err := os.ReadFile("/proc/self/status")
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "RssAnon:"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				if err == nil && kb > peak.Load() {
+					peak.Store(kb)
+				}
+			}
+		}
+	}
+	go func() {
+		defer close(done)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			read()
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() float64 {
+		close(stop)
+		<-done
+		read()
+		return float64(peak.Load()) / 1024
 	}
 }
