@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// A BHYT card file imported into a registry that already has cards commits its rows
+// A BHYT card file imported into a registry that already has cards (with DeferCards:
+// the application sets it on SQLite, app/registry.go says why) commits its rows
 // to card_log (0009_card_log.sql) instead of upserting them into bhyt_cards; the
 // merge into bhyt_cards follows right after the commit, in a transaction of its own
 // on a goroutine. The import is visible (the coverage index takes it from the rows

@@ -25,6 +25,7 @@ import (
 func main() {
 	db := flag.String("db", "", "database URL (sqlite:PATH or postgres://…)")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the imports to this file")
+	pause := flag.Duration("pause", 0, "wait this long after each file's merge (SQLite copies its write-ahead log back meanwhile)")
 	flag.Parse()
 	ctx := context.Background()
 	st, err := store.Open(ctx, *db)
@@ -68,5 +69,6 @@ func main() {
 		}
 		_, merge := st.CardMerges()
 		log.Printf("%s: visible after %v; card table merged %v later (merge %v)", name, visible, time.Since(t)-visible, merge)
+		time.Sleep(*pause)
 	}
 }

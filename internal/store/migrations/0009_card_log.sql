@@ -21,10 +21,3 @@ CREATE TABLE card_log (
     source           TEXT NOT NULL DEFAULT ''
 );
 
--- An import reads the stored cards of the holders it changes (app/prefetch.go), by
--- BHXH code. The index now holds every column that read takes, so that it walks the
--- index alone instead of fetching each card's row from a page of its own (on a 1M
--- registry, 300,000 rows for a daily file). PostgreSQL keeps its narrow index: a
--- wider one would turn the in-place (HOT) updates of valid_to into new index entries.
-DROP INDEX bhyt_cards_bhxh;
-CREATE INDEX bhyt_cards_bhxh ON bhyt_cards (bhxh_code, card_no, valid_from, valid_to, issuing_province, payer_group, province_code);
