@@ -13,11 +13,11 @@ import (
 // A BHYT card file imported into a registry that already has cards (with DeferCards:
 // the application sets it on SQLite, app/registry.go says why) commits its rows
 // to card_log (0009_card_log.sql) instead of upserting them into bhyt_cards; the
-// merge into bhyt_cards follows right after the commit, in a transaction of its own
-// on a goroutine. The import is visible (the coverage index takes it from the rows
-// it wrote) as soon as the log is committed: on a 1M-person registry the upsert of a
-// daily file of 100,000 changed cards dirties a page of the table and of its key for
-// nearly every row, seconds of work the committee need not wait for.
+// merge into bhyt_cards follows once the coverage index has taken the import from
+// the rows it wrote (MergeCardsLater), in a transaction of its own on a goroutine.
+// On a 1M-person registry the upsert of a daily file of 100,000 changed cards
+// dirties a page of the table and of its key for nearly every row, seconds of work
+// the committee need not wait for.
 //
 // Every read of bhyt_cards in this package (SettleCards) and every import
 // (BeginRegistry) waits until the log is merged, so no one ever reads bhyt_cards

@@ -25,14 +25,7 @@ func TestCardFilesGoThroughTheLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer func() { s.Close() }()
-		query := func(q string) string {
-			t.Helper()
-			var got string
-			if err := s.DB().QueryRow(q).Scan(&got); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			return got
-		}
+		query := func(q string) string { t.Helper(); return scalar(t, s, q) }
 		var people, cards []registry.Row
 		for i := range 600 {
 			people = append(people, loadPerson(i, "68", fmt.Sprint("A ", i)))

@@ -68,6 +68,16 @@ func insertAt(rows []registry.Row, i int, r registry.Row) []registry.Row {
 
 // importRows writes rows in one import; check, if set, looks at the transaction
 // before it commits.
+// scalar is the one value a query gives, as text.
+func scalar(t *testing.T, s *store.Store, query string) string {
+	t.Helper()
+	var got string
+	if err := s.DB().QueryRow(query).Scan(&got); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return got
+}
+
 func importRows(t *testing.T, s *store.Store, source string, rows []registry.Row, check func(*store.RegistryTx)) {
 	t.Helper()
 	tx, err := s.BeginRegistry(context.Background(), source)

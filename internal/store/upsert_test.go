@@ -30,14 +30,7 @@ func TestUnchangedRowsAreLeftAlone(t *testing.T) {
 			}
 			return rows
 		}
-		source := func(query string) string {
-			t.Helper()
-			var got string
-			if err := s.DB().QueryRow(query).Scan(&got); err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-			return got
-		}
+		source := func(query string) string { t.Helper(); return scalar(t, s, query) }
 		check := func(i int, want string) {
 			t.Helper()
 			for _, q := range []string{

@@ -2,9 +2,11 @@
 -- has cards, in file order, until they are merged into bhyt_cards (store/cardlog.go).
 -- The import commits its rows here: a few thousand contiguous pages, where an upsert
 -- of 100,000 changed cards dirties a page of bhyt_cards and of its key for nearly
--- every row. The merge follows in the same process right after the commit, in a
+-- every row. The merge follows in the same process once the import is done, in a
 -- transaction of its own; every read of bhyt_cards waits for it, and a store opened
--- with rows left here merges them first.
+-- with rows left here merges them first. The application uses it on SQLite
+-- (app/registry.go says why). On PostgreSQL it is not partitioned: it holds one file
+-- until its merge.
 CREATE TABLE card_log (
     seq              {{id}},
     province_code    TEXT NOT NULL,
