@@ -24,10 +24,9 @@ import (
 // without the rows of a committed import. A store opened on a database with rows
 // left in the log (a process stopped before its merge) merges them first.
 //
-// The log is merged by the process that wrote it (MergeCardsLater). Another process on the same
-// PostgreSQL database merges what is left before its own imports, but its reads may
-// see bhyt_cards up to one merge behind (seconds), as they may see the registry of
-// an import still running.
+// The log is merged by the process that wrote it (MergeCardsLater). A read in
+// another process finds the rows in the log and merges them itself, waiting for the
+// writing process's merge if it has begun.
 
 // cardLog is the store's side of the log.
 type cardLog struct {
@@ -47,13 +46,22 @@ var (
 	cardUpdate   = "group_code = excluded.group_code, payer_group = excluded.payer_group, benefit_level = excluded.benefit_level, valid_to = excluded.valid_to, issuing_province = excluded.issuing_province, initial_facility = excluded.initial_facility, source = excluded.source"
 )
 
-// SettleCards returns once no committed card row waits in the log: at once when none
-// does, else after the merge running or one it runs itself.
+// SettleCards returns once no committed card row waits in the log: after the merge
+// running, or one it runs itself. Rows another process (a command-line import beside
+// the server on one SQLite file) committed to the log are found by a look at the
+// table, and merged here if that process has not yet done so.
 func (s *Store) SettleCards(ctx context.Context) error {
-	if !s.cards.pending.Load() {
+	if s.cards.pending.Load() {
+		return s.mergeCards(ctx, false)
+	}
+	var logged bool
+	if err := s.rd.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM card_log)").Scan(&logged); err != nil {
+		return err
+	}
+	if !logged {
 		return nil
 	}
-	return s.mergeCards(ctx, false)
+	return s.mergeCards(ctx, true)
 }
 
 // CardMerges is how many merges of the log found rows, and how long the last took.

@@ -60,6 +60,14 @@ func TestCardFilesGoThroughTheLog(t *testing.T) {
 			t.Fatalf("after the first card file: cards, logged %s, want 600 0", got)
 		}
 
+		// Another process on the same database (a command-line import beside the
+		// server).
+		other, err := store.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+
 		// The change file: 300 cards end earlier, card 5 twice (the second row
 		// wins), card 7 renewed with a new card, and a card of an unknown holder.
 		var change []registry.Row
@@ -80,13 +88,23 @@ func TestCardFilesGoThroughTheLog(t *testing.T) {
 		if got := query("SELECT COUNT(*) FROM bhyt_cards WHERE valid_to < '2026-06-30'"); got != "0" {
 			t.Errorf("%s cards changed before the merge", got)
 		}
+		// The other process finds the rows in the log and merges them before it
+		// reads, while this one's merge is held.
+		if err := other.SettleCards(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := scalar(t, other, "SELECT CAST(valid_to AS TEXT) FROM bhyt_cards WHERE card_no = 'GD4680000000005'"); got != "2026-09-30" {
+			t.Errorf("the other process reads card 5 valid to %s, want 2026-09-30", got)
+		}
 		release()
 		if err := s.SettleCards(ctx); err != nil {
 			t.Fatal(err)
 		}
-		n, took := s.CardMerges()
-		if n != 1 || took <= 0 {
-			t.Errorf("merges %d (last %v), want 1", n, took)
+		if n, _ := s.CardMerges(); n != 0 {
+			t.Errorf("this process merged %d times a log the other had merged", n)
+		}
+		if n, took := other.CardMerges(); n != 1 || took <= 0 {
+			t.Errorf("the other process merged %d times (last %v), want 1", n, took)
 		}
 		want := map[string]string{
 			"SELECT COUNT(*) FROM card_log":                                                   "0",
