@@ -45,8 +45,6 @@ type engine struct {
 	memo   map[memoKey]map[int64]int64 // counts per unit on a date, until the index changes
 }
 
-// applyStats counts, for the holders an import gave intervals who had some before,
-// those merged with what a prefetch read and those read again after the commit.
 // applyStats is what the last import applied to the index: holders whose stored
 // intervals were merged with the import's from the prefetch, holders read again
 // after the commit, and persons read whole.

@@ -127,7 +127,10 @@ func redact(url string) string {
 // Close closes the database.
 func (s *Store) Close() error {
 	s.cards.running.Wait() // a merge after an import's commit
-	mergeErr := s.SettleCards(context.Background())
+	var mergeErr error
+	if s.cards.pending.Load() { // an import whose merge was not started, or failed
+		mergeErr = s.mergeCards(context.Background(), false)
+	}
 	if s.ckpt != nil {
 		close(s.ckpt.stop)
 		<-s.ckpt.done
