@@ -128,7 +128,7 @@ type result struct {
 	Phase      string  `json:"phase"`
 	Error      string  `json:"error,omitempty"`
 	PeakRSSMB  float64 `json:"peak_rss_mb"`  // the child's ru_maxrss (VmHWM), filled in by the parent
-	PeakAnonMB float64 `json:"peak_anon_mb"` // the child's peak RssAnon, sampled: VmHWM less the database pages SQLite's readers map
+	PeakAnonMB float64 `json:"peak_anon_mb"` // the child's peak anonymous resident memory (RssAnon, sampled every 20 ms): without the file pages SQLite's readers map
 
 	// generate
 	GenerateS float64          `json:"generate_s,omitempty"`
