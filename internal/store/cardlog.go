@@ -87,7 +87,7 @@ func (s *Store) MergeCardsLater() {
 }
 
 // mergeCards moves the rows of card_log into bhyt_cards in one transaction. always
-// looks at the table even when this process wrote nothing to it.
+// merges even when this process wrote nothing to the log (SettleCards found rows).
 func (s *Store) mergeCards(ctx context.Context, always bool) error {
 	s.cards.mu.Lock()
 	defer s.cards.mu.Unlock()

@@ -62,7 +62,7 @@ type RegistryTx struct {
 func (s *Store) BeginRegistry(ctx context.Context, source string) (*RegistryTx, error) {
 	// An import reads and writes bhyt_cards as merged: what another process left in
 	// the log too.
-	if err := s.mergeCards(ctx, true); err != nil {
+	if err := s.SettleCards(ctx); err != nil {
 		return nil, err
 	}
 	conn, err := s.db.Conn(ctx)

@@ -95,7 +95,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		}
 	}
 	// Rows a process left in the log before its merge.
-	if err := s.mergeCards(ctx, true); err != nil {
+	if err := s.SettleCards(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -152,8 +152,8 @@ func onDisk(path string) bool {
 // limit in this build). A read of a mapped page is a memory access instead of a
 // system call and a copy into the connection's cache: an import's read of the
 // stored cards of 97,545 holders (bench/README.md, session 6) then costs about a
-// second less. The mapped pages are the operating system's page cache: they count in the
-// process's resident memory once read, and are given back under pressure.
+// second less. The mapped pages are the operating system's page cache: they count
+// in the process's resident memory once read, and are given back under pressure.
 const readerMmap = 2147418112
 
 // openReaders gives a SQLite file a pool of read-only connections: in WAL mode they
