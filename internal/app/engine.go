@@ -30,6 +30,7 @@ type engine struct {
 	unplaced   map[string]int // holder → cards and periods stored for a holder not in the registry
 	residents  bitset         // positions of residents of the population register
 	scattered  bitset         // positions whose rows are not all under their BHXH code and province (scatteredRows)
+	book       cardBook       // persons' stored cards, keyed (cardbook.go)
 	births     [][]civil.Date // per commune position: residents' birth dates, sorted
 	vbirths    [][]civil.Date // per village position
 
@@ -46,9 +47,13 @@ type engine struct {
 }
 
 // applyStats is what the last import applied to the index: holders whose stored
-// intervals were merged with the import's from the prefetch, holders read again
-// after the commit, and persons read whole.
-type applyStats struct{ merged, reread, whole int }
+// intervals were merged with the import's (from the book or the prefetch), holders
+// read again after the commit, and persons read whole.
+type applyStats struct {
+	merged, reread, whole int
+	booked                int // of merged: holders whose cards came from the book
+	prefetched            int // holders the prefetch read
+}
 
 type memoKey struct {
 	what string // a scheme, or "residents"/"working"
@@ -115,7 +120,9 @@ func (a *App) engine(ctx context.Context) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Log.Info("coverage index built", "persons", e.idx.Persons(), "ms", e.BuiltIn.Milliseconds(), "unplaced", e.unplacedRows())
+	booked, cards := e.book.size()
+	a.Log.Info("coverage index built", "persons", e.idx.Persons(), "ms", e.BuiltIn.Milliseconds(), "unplaced", e.unplacedRows(),
+		"booked", booked, "cards", cards)
 	a.eng = e
 	return e, nil
 }
@@ -147,7 +154,7 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 		return nil, err
 	}
 	ivs := newHeldRows()
-	err = st.EachInterval(ctx, nil, func(x store.IntervalRow) error {
+	err = st.EachIntervalOf(ctx, nil, store.IntervalsOf{Cards: true, Periods: true, Keys: true}, func(x store.IntervalRow) error {
 		ivs.add(x)
 		return nil
 	})
@@ -158,8 +165,14 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 	if err != nil {
 		return nil, err
 	}
+	var cards []keyedInterval
 	err = st.EachPerson(ctx, nil, func(p store.PersonRow) error {
 		scattered := scatteredRows(p, ivs)
+		if p.BHXHCode != "" {
+			cards = ivs.cards(p.BHXHCode, cards)
+		} else {
+			cards = cards[:0]
+		}
 		cp, ok := e.person(p, ivs)
 		if !ok {
 			return nil
@@ -168,9 +181,18 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 		if err != nil {
 			return fmt.Errorf("coverage: person %s: %w", p.Key, err)
 		}
+		// Two persons under one BHXH code: the rows went to the first, the code names
+		// the last; neither's cards are booked.
+		shared := false
+		if q, ok := e.personOf.get(p.BHXHCode); ok && p.BHXHCode != "" && q != pos {
+			shared = true
+			e.book.forget(q)
+		}
 		e.remember(p, pos)
 		if scattered {
 			e.scattered.set(pos)
+		} else if !shared {
+			e.book.set(pos, cards)
 		}
 		if p.Resident {
 			e.residents.set(pos)

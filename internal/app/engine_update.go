@@ -276,7 +276,7 @@ func (p *pending) addTo(cp *coverage.Person, h string) (got [3]bool) {
 	p.scratch = p.of(h, p.scratch)
 	for _, x := range p.scratch {
 		if x.counts {
-			upsertKeyed(&lists, x)
+			lists[x.scheme] = upsertKeyed(lists[x.scheme], x)
 		}
 	}
 	for s, l := range lists {
@@ -290,15 +290,14 @@ func (p *pending) addTo(cp *coverage.Person, h string) (got [3]bool) {
 
 // upsertKeyed puts an interval in its scheme's list, over the one with the same key
 // if there is one, as the store's upsert does.
-func upsertKeyed(lists *[3][]keyedInterval, y keyedInterval) {
-	l := lists[y.scheme]
+func upsertKeyed(l []keyedInterval, y keyedInterval) []keyedInterval {
 	for i := range l {
 		if sameKey(l[i], y) {
 			l[i].iv = y.iv
-			return
+			return l
 		}
 	}
-	lists[y.scheme] = append(l, y)
+	return append(l, y)
 }
 
 // holderBatch bounds the holders asked for in one query (placeholder limits).
@@ -330,7 +329,7 @@ func (a *App) applyImport(ctx context.Context, before, after string, pend *pendi
 		return err
 	}
 	st := e.lastApply
-	a.Log.Debug("index updated", "merged", st.merged, "reread", st.reread, "whole", st.whole)
+	a.Log.Debug("index updated", "merged", st.merged, "booked", st.booked, "prefetched", st.prefetched, "reread", st.reread, "whole", st.whole)
 	e.forget()
 	e.ver = after
 	return nil
@@ -356,8 +355,9 @@ type residentChange struct {
 // applyPending is applyImport's work; the caller holds engMu, so only this goroutine
 // writes the engine's maps (queries read them under e.mu).
 func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pending) error {
-	e.lastApply = applyStats{}
-	u := update{add: make([]coverage.Person, 0, len(pend.persons)), addRows: make([]pendingPerson, 0, len(pend.persons)), pend: pend}
+	e.lastApply = applyStats{prefetched: len(pend.storedKinds)}
+	u := update{add: make([]coverage.Person, 0, len(pend.persons)), addRows: make([]pendingPerson, 0, len(pend.persons)), pend: pend,
+		bookAdded: true}
 	var (
 		whole    []string           // persons read back whole, by key or holder
 		claimed  = newPersonIndex() // holders whose intervals went with a new person
@@ -464,10 +464,16 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 		if readWhole[sc.pos] {
 			continue
 		}
+		any, merge := false, true
 		for s, got := range sc.got {
-			sc.had = sc.had || got && e.idx.Has(sc.pos, coverage.Scheme(s))
+			if !got {
+				continue
+			}
+			sc.had[s] = e.idx.Has(sc.pos, coverage.Scheme(s))
+			any = any || sc.had[s]
+			merge = merge && e.canMerge(pend, sc.holder, sc.pos, coverage.Scheme(s), sc.had[s])
 		}
-		if sc.had && !pend.canMerge(sc.holder, sc.got) {
+		if !merge {
 			// Everything this import gave them is read back with the rest.
 			for s, got := range sc.got {
 				rereadCards = rereadCards || got && coverage.Scheme(s) == coverage.BHYT
@@ -476,12 +482,15 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			reread = append(reread, sc.holder)
 			continue
 		}
-		if sc.had {
+		if any {
 			e.lastApply.merged++
+		}
+		if sc.had[coverage.BHYT] && e.book.has(sc.pos) {
+			e.lastApply.booked++
 		}
 		keep = append(keep, sc)
 	}
-	u.more = pend.replaceSeq(keep)
+	u.more = e.replaceSeq(pend, keep)
 	for h := range pend.readBack {
 		if _, ok := e.personOf.get(h); ok {
 			whole = append(whole, h)
@@ -539,6 +548,7 @@ type update struct {
 	changes   []coverage.Change
 	more      iter.Seq[coverage.Change] // changes made as the index takes them, after changes
 	births    []residentChange
+	bookAdded bool // the new persons' cards are pend's alone: the book takes them
 }
 
 func (u *update) addPerson(pp pendingPerson, cp coverage.Person, scattered bool) {
@@ -630,7 +640,7 @@ type scheduled struct {
 	holder string
 	pos    int32
 	got    [3]bool
-	had    bool
+	had    [3]bool // of the schemes got: the index had intervals of it
 }
 
 // schemes tells which schemes the import gives a holder intervals of.
@@ -644,21 +654,28 @@ func (p *pending) schemes(h string) (got [3]bool) {
 }
 
 // replaceSeq gives, one holder at a time, the changes that replace their lists of
-// the schemes the import gave them: this import's intervals, merged with what the
-// prefetch read for those who had some, each made just before the index takes it.
-func (p *pending) replaceSeq(known []scheduled) iter.Seq[coverage.Change] {
+// the schemes the import gave them: this import's intervals, merged with the stored
+// ones for those who had some (storedOf), each made just before the index takes it.
+// The book takes each person's new cards.
+func (e *engine) replaceSeq(pend *pending, known []scheduled) iter.Seq[coverage.Change] {
 	return func(yield func(coverage.Change) bool) {
+		var lists [3][]keyedInterval
+		var ivs []coverage.Interval
 		for _, sc := range known {
-			var lists [3][]coverage.Interval
-			if sc.had {
-				lists, _ = p.merged(sc.holder, sc.got)
-			} else {
-				var cp coverage.Person
-				p.addTo(&cp, sc.holder)
-				lists = [3][]coverage.Interval{cp.BHYT, cp.BHXH, cp.BHTN}
-			}
 			for s, got := range sc.got {
-				if got && !yield(coverage.Replace(sc.pos, coverage.Scheme(s), lists[s])) {
+				if !got {
+					continue
+				}
+				base, _ := e.storedOf(pend, sc.holder, sc.pos, coverage.Scheme(s), sc.had[s], lists[s])
+				lists[s] = pend.upsertInto(sc.holder, coverage.Scheme(s), base)
+				if coverage.Scheme(s) == coverage.BHYT {
+					e.book.set(sc.pos, lists[s])
+				}
+				ivs = ivs[:0]
+				for _, k := range lists[s] {
+					ivs = append(ivs, k.iv)
+				}
+				if !yield(coverage.Replace(sc.pos, coverage.Scheme(s), ivs)) {
 					return
 				}
 			}
@@ -691,6 +708,12 @@ func (e *engine) commit(u *update) error {
 		e.remember(p, pos)
 		if u.scattered[i] {
 			e.scattered.set(pos)
+		} else if u.bookAdded {
+			var cards []keyedInterval
+			if p.BHXHCode != "" {
+				cards = u.pend.upsertInto(p.BHXHCode, coverage.BHYT, nil)
+			}
+			e.book.set(pos, cards)
 		}
 		if p.Resident {
 			e.residents.set(pos)
@@ -789,6 +812,7 @@ func (e *engine) refreshIntervals(ctx context.Context, st *store.Store, holders 
 	for pos, p := range byPos {
 		if cards {
 			changes = append(changes, coverage.Replace(pos, coverage.BHYT, p.BHYT))
+			e.book.forget(pos) // read without keys
 		}
 		if periods {
 			changes = append(changes, coverage.Replace(pos, coverage.BHXH, p.BHXH), coverage.Replace(pos, coverage.BHTN, p.BHTN))
@@ -843,6 +867,7 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 			continue
 		}
 		u.changes = append(u.changes, coverage.Replace(pos, coverage.BHYT, cp.BHYT), coverage.Replace(pos, coverage.BHXH, cp.BHXH), coverage.Replace(pos, coverage.BHTN, cp.BHTN))
+		e.book.forget(pos) // read without keys
 		if scattered {
 			e.scattered.set(pos)
 		}

@@ -7,7 +7,7 @@ import (
 
 // heldRows are the stored cards and periods a rebuild (or a refresh) reads, by
 // holder, until the persons they belong to take them. A row keeps only what the
-// index counts — scheme, interval, the province it is filed under — in 20 bytes,
+// index counts — scheme, interval, the province it is filed under, a card's key — in 24 bytes,
 // and a holder is a number (packKey) where it can be: a map of strings to slices of
 // store rows held about 800 bytes per person at 1M (the rows and their strings),
 // which at 100 million persons would not fit in any machine this product runs on.
@@ -20,9 +20,10 @@ type heldRows struct {
 type heldRow struct {
 	iv       coverage.Interval
 	scheme   coverage.Scheme
-	counts   bool  // a scheme the index counts (intervalOf)
-	province uint8 // provinceByte of the province the row is filed under; oddProvince: another shape
-	prev     int32 // the holder's previous row, +1
+	counts   bool   // a scheme the index counts (intervalOf)
+	province uint8  // provinceByte of the province the row is filed under; oddProvince: another shape
+	prev     int32  // the holder's previous row, +1
+	card     uint32 // a card's cardKey, when the rows were read with their keys
 }
 
 const oddProvince = 0xff
@@ -39,6 +40,9 @@ func (h *heldRows) add(x store.IntervalRow) {
 		prov = oddProvince
 	}
 	r := heldRow{iv: iv, scheme: s, counts: counts, province: prov}
+	if s == coverage.BHYT {
+		r.card = cardKey(x.Key)
+	}
 	if n, ok := packKey(x.Holder); ok {
 		r.prev = h.head[n]
 		h.rows = append(h.rows, r)
@@ -98,4 +102,16 @@ func (r heldRow) addTo(cp *coverage.Person) {
 	if r.counts {
 		appendInterval(cp, r.scheme, r.iv)
 	}
+}
+
+// cards appends to buf[:0] the BHYT cards of a holder, keyed (the rows must have
+// been read with their keys).
+func (h *heldRows) cards(holder string, buf []keyedInterval) []keyedInterval {
+	buf = buf[:0]
+	h.each(holder, func(r heldRow) {
+		if r.counts && r.scheme == coverage.BHYT {
+			buf = append(buf, keyedInterval{key: ivKey{card: r.card}, iv: r.iv, scheme: coverage.BHYT, counts: true})
+		}
+	})
+	return buf
 }

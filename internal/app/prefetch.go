@@ -119,8 +119,8 @@ func (p *prefetch) want(row registry.Row) {
 		prov = provinceString(p.e.provinces[pos])
 	}
 	p.e.mu.RUnlock()
-	if !ok || !p.e.idx.Has(pos, s) {
-		return
+	if !ok || !p.e.idx.Has(pos, s) || kind == prefetchCards && p.e.book.known(pos) {
+		return // none stored, or the book has them
 	}
 	p.asked[h] |= kind
 	g := &p.gather[kind>>1]
@@ -160,50 +160,59 @@ func (p *prefetch) abort() {
 	<-p.done
 }
 
-// canMerge reports whether the prefetch read a holder's stored rows of the schemes
-// the import gave them.
-func (p *pending) canMerge(h string, got [3]bool) bool {
-	for s, g := range got {
-		need := prefetchPeriods
-		if coverage.Scheme(s) == coverage.BHYT {
-			need = prefetchCards
-		}
-		if g && p.storedKinds[h]&need == 0 {
-			return false
-		}
+// canMerge reports whether the intervals of scheme s a holder had before the import
+// are known without reading them after the commit: none (had is false), their cards
+// in the book, or what the prefetch read.
+func (e *engine) canMerge(pend *pending, h string, pos int32, s coverage.Scheme, had bool) bool {
+	switch {
+	case !had:
+		return true
+	case s == coverage.BHYT:
+		return e.book.has(pos) || pend.storedKinds[h]&prefetchCards != 0
 	}
-	return true
+	return pend.storedKinds[h]&prefetchPeriods != 0
 }
 
-// merged gives a holder's intervals of the schemes the import gave them, from their
-// stored rows before the import with the import's rows upserted by key (the last row
-// of a key wins, as in the store); false when the prefetch did not read them.
-func (p *pending) merged(h string, got [3]bool) (out [3][]coverage.Interval, ok bool) {
-	if !p.canMerge(h, got) {
-		return out, false
+// storedOf appends to buf[:0] a holder's intervals of scheme s as stored before the
+// import, keyed as the store upserts them: none when the index had none (had), the
+// book's cards, or the rows the prefetch read; false when none of these knows them.
+func (e *engine) storedOf(pend *pending, h string, pos int32, s coverage.Scheme, had bool, buf []keyedInterval) ([]keyedInterval, bool) {
+	buf = buf[:0]
+	if !had {
+		return buf, true
 	}
-	var lists [3][]keyedInterval
-	for _, x := range p.stored[h] {
-		s, iv, counts := intervalOf(x)
-		if !counts || !got[s] {
+	need := prefetchPeriods
+	if s == coverage.BHYT {
+		if l, ok := e.book.get(pos, buf); ok {
+			return l, true
+		}
+		need = prefetchCards
+	}
+	if pend.storedKinds[h]&need == 0 {
+		return buf, false
+	}
+	for _, x := range pend.stored[h] {
+		xs, iv, counts := intervalOf(x)
+		if !counts || xs != s {
 			continue
 		}
 		k := ivKey{card: cardKey(x.Key)}
 		if s != coverage.BHYT {
-			k = ivKey{scheme: storedSchemes[x.Scheme], employer: p.employer(x.Key)}
+			k = ivKey{scheme: storedSchemes[x.Scheme], employer: pend.employer(x.Key)}
 		}
-		lists[s] = append(lists[s], keyedInterval{key: k, iv: iv})
+		buf = append(buf, keyedInterval{key: k, iv: iv, scheme: s, counts: true})
 	}
+	return buf, true
+}
+
+// upsertInto upserts the import's intervals of scheme s for a holder into list by
+// key (the last row of a key wins, as in the store) and returns it.
+func (p *pending) upsertInto(h string, s coverage.Scheme, list []keyedInterval) []keyedInterval {
 	p.scratch = p.of(h, p.scratch)
 	for _, y := range p.scratch {
-		if y.counts && got[y.scheme] {
-			upsertKeyed(&lists, y)
+		if y.counts && y.scheme == s {
+			list = upsertKeyed(list, y)
 		}
 	}
-	for s, l := range lists {
-		for _, k := range l {
-			out[s] = append(out[s], k.iv)
-		}
-	}
-	return out, true
+	return list
 }

@@ -120,13 +120,13 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	}
 	tx.ProvinceOf = a.provinceOf(before)
 	tx.AsOf = date
-	// On SQLite a card file's rows are merged into the card table after the commit
+	// A card file's rows are merged into the card table after the commit
 	// (store/cardlog.go): the upsert of a daily file dirties a page for nearly every
-	// row, and a 100k-card file showed in 2.5–3.2 s instead of 5.2–5.5 s. PostgreSQL
-	// writes it in place beside the read of the holders' stored cards, which bounds
-	// the time either way (3.1–3.7 s direct, 3.1–4.0 s through the log: bench/README.md,
-	// session 6), and its readers in other processes then never lag a merge behind.
-	tx.DeferCards = kind == "bhyt_cards" && a.Store.Dialect() == store.SQLite
+	// row. With the index merging the file into the book's cards (cardbook.go), the
+	// write was what bounded the time until the dashboard showed a 100k-card file
+	// on PostgreSQL: 1.2–1.7 s through the log against 3.3–4.3 s in place
+	// (bench/README.md, session 7).
+	tx.DeferCards = kind == "bhyt_cards"
 	if e := a.currentEngine(before); e != nil {
 		tx.MaybeMoved = e.maybeMoved
 	}

@@ -107,22 +107,30 @@ func (x *Index) update(add iter.Seq[Person], changes iter.Seq[Change]) (first in
 
 // updater gathers the events of an update per series. A series that gets a few goes
 // through its overlay; one that gets many is merged once, as the Builder does.
+// The events are kept by series number in a slice as long as the series (a map
+// cost a third of a daily file's update), with the numbers touched.
 type updater struct {
-	x   *Index
-	raw map[int32][]uint64
+	x       *Index
+	raw     [][]uint64
+	touched []int32
 }
 
 func (u *updater) record(evs []ev) {
 	if u.raw == nil {
-		u.raw = map[int32][]uint64{}
+		u.raw = make([][]uint64, len(u.x.series))
 	}
 	for _, e := range evs {
-		u.raw[e.id] = append(u.raw[e.id], pack(e.day, e.delta))
+		r := u.raw[e.id]
+		if len(r) == 0 {
+			u.touched = append(u.touched, e.id)
+		}
+		u.raw[e.id] = append(r, pack(e.day, e.delta))
 	}
 }
 
 func (u *updater) flush() {
-	for id, r := range u.raw {
+	for _, id := range u.touched {
+		r := u.raw[id]
 		sr := &u.x.series[id]
 		if len(r) > overlayMax/2 {
 			sr.mergeRaw(r)
@@ -171,9 +179,12 @@ func (x *Index) apply(ch Change) []ev {
 		s := ch.Scheme
 		sc.old = ps.segs[s].get(p, sc.old)
 		sc.new = sc.norm.normalise(s, ch.Intervals, PayerGroup(ps.group[p]), sc.new)
-		sc.evs = x.events(s, sc.old, &w, -1, sc.evs)
-		sc.evs = x.events(s, sc.new, &w, 1, sc.evs)
 		ps.segs[s].set(p, sc.new)
+		// A renewal changes the last segment of a person's history: the others
+		// would only make events that cancel out.
+		old, new := dropCommon(sc.old, sc.new)
+		sc.evs = x.events(s, old, &w, -1, sc.evs)
+		sc.evs = x.events(s, new, &w, 1, sc.evs)
 	}
-	return net(sc.evs)
+	return net(sc.evs, &sc.keys)
 }

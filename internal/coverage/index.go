@@ -42,6 +42,7 @@ type scratch struct {
 	old, new []seg
 	res      []Residence
 	evs      []ev
+	keys     netKeys
 }
 
 func newIndex(communes []Commune, villages []Village) (*Index, error) {

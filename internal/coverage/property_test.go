@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -421,5 +422,49 @@ func TestUpdateMatchesBruteForce(t *testing.T) {
 	}
 	if diff := read(t, x, BHYT, dates[0]).diff(before); diff != "" {
 		t.Fatalf("a refused update changed figures: %s", diff)
+	}
+}
+
+// TestNetMatchesSlow checks the packed-key net against the plain sort on random
+// events of ±1 (with repeats, negative days and days at the ends of the range), and
+// that events of another delta take the plain way.
+func TestNetMatchesSlow(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var keys netKeys
+	days := []int32{math.MinInt32, -5, 0, 1, 2, 3, math.MaxInt32}
+	for round := range 2000 {
+		n := r.IntN(40)
+		evs := make([]ev, n)
+		for i := range evs {
+			evs[i] = ev{id: int32(r.IntN(4)), day: days[r.IntN(len(days))], delta: int32(1 - 2*r.IntN(2))}
+		}
+		if round%100 == 0 && n > 0 {
+			evs[0].delta = 2
+		}
+		got := net(slices.Clone(evs), &keys)
+		want := netSlow(slices.Clone(evs))
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: net %v, want %v (from %v)", round, got, want, evs)
+		}
+	}
+}
+
+// TestDropCommon keeps what differs between two lists of segments, each once.
+func TestDropCommon(t *testing.T) {
+	a := seg{from: 1, to: 10, attr: 1}
+	b := seg{from: 11, to: 20, attr: 1}
+	b2 := seg{from: 11, to: 30, attr: 1}
+	c := seg{from: 40, to: 50, attr: 2}
+	o, n := dropCommon([]seg{a, b, c}, []seg{a, b2, c})
+	if !slices.Equal(o, []seg{b}) || !slices.Equal(n, []seg{b2}) {
+		t.Fatalf("renewal: old %v new %v", o, n)
+	}
+	o, n = dropCommon([]seg{a}, []seg{a, c})
+	if len(o) != 0 || !slices.Equal(n, []seg{c}) {
+		t.Fatalf("added: old %v new %v", o, n)
+	}
+	o, n = dropCommon([]seg{a, c}, nil)
+	if !slices.Equal(o, []seg{a, c}) || len(n) != 0 {
+		t.Fatalf("cancelled: old %v new %v", o, n)
 	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // A BHYT card file imported into a registry that already has cards (with DeferCards:
-// the application sets it on SQLite, app/registry.go says why) commits its rows
+// the application sets it for card files, app/registry.go says why) commits its rows
 // to card_log (0009_card_log.sql) instead of upserting them into bhyt_cards; the
 // merge into bhyt_cards follows once the coverage index has taken the import from
 // the rows it wrote (MergeCardsLater), in a transaction of its own on a goroutine.

@@ -1,0 +1,157 @@
+package app
+
+import (
+	"math"
+	"sync"
+
+	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/coverage"
+)
+
+// cardBook keeps, per person of the index, the BHYT cards stored under their BHXH
+// code, each with the key the store upserts it on (cardKey with valid_from). A card
+// file is merged into them (pending.merged) as the store's upsert merges it into the
+// table, so the daily file of renewed and cancelled cards needs no read of the
+// holders' stored cards at all: before the book, that read (about 100,000 holders,
+// beside the write of the file) bounded the time until the dashboard showed the file.
+//
+// The book knows a person once a rebuild, or an import that gave them cards, told it
+// their cards; a person read again from the store (refreshIntervals, refreshBatch) is
+// forgotten, and one whose rows are scattered (scatteredRows) is never kept: their
+// cards are read from the store, as before. The book reflects the registry at the
+// index's version (engine.ver): it changes only with the index, under engMu.
+//
+// A card takes 16 bytes; at 1M persons with their renewals, about 40 MB.
+type cardBook struct {
+	mu    sync.RWMutex // for prefetch.want, which asks from an import's goroutine
+	off   []uint32     // per position: the person's first card in cards
+	n     []uint16     // per position: how many; unbooked: not known
+	cards []bookCard
+	spare int // slots in cards no person uses any more
+}
+
+type bookCard struct {
+	key      uint32 // cardKey
+	from, to civil.Date
+	issuing  coverage.Province
+	group    coverage.PayerGroup
+}
+
+// unbooked is the count of a person the book does not know.
+const unbooked = math.MaxUint16
+
+// known reports whether the book holds the person's cards.
+func (b *cardBook) known(pos int32) bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.has(pos)
+}
+
+func (b *cardBook) has(pos int32) bool { return int(pos) < len(b.n) && b.n[pos] != unbooked }
+
+// get appends the person's cards, as the index takes them, to buf[:0]; false when
+// the book does not know them. Only engMu's holder calls it (the book's only writer).
+func (b *cardBook) get(pos int32, buf []keyedInterval) ([]keyedInterval, bool) {
+	buf = buf[:0]
+	if !b.has(pos) {
+		return buf, false
+	}
+	o := int(b.off[pos])
+	for _, c := range b.cards[o : o+int(b.n[pos])] {
+		buf = append(buf, keyedInterval{key: ivKey{card: c.key}, scheme: coverage.BHYT, counts: true,
+			iv: coverage.Interval{From: c.from, To: c.to, Issuing: c.issuing, Group: c.group}})
+	}
+	return buf, true
+}
+
+// set makes the BHYT intervals of list the person's cards (the other schemes' are
+// left out).
+func (b *cardBook) set(pos int32, list []keyedInterval) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.grow(pos)
+	n := 0
+	for _, k := range list {
+		if k.scheme == coverage.BHYT && k.counts {
+			n++
+		}
+	}
+	if n >= unbooked {
+		b.drop(pos)
+		return
+	}
+	old := int(b.n[pos])
+	if old == unbooked {
+		old = 0
+	}
+	o := int(b.off[pos])
+	if n > old {
+		b.spare += old
+		o = len(b.cards)
+		b.cards = append(b.cards, make([]bookCard, n)...)
+	} else {
+		b.spare += old - n
+	}
+	b.off[pos], b.n[pos] = uint32(o), uint16(n)
+	i := o
+	for _, k := range list {
+		if k.scheme == coverage.BHYT && k.counts {
+			b.cards[i] = bookCard{key: k.key.card, from: k.iv.From, to: k.iv.To, issuing: k.iv.Issuing, group: k.iv.Group}
+			i++
+		}
+	}
+	if b.spare > 1<<16 && b.spare > len(b.cards)/2 {
+		b.compact()
+	}
+}
+
+// forget makes the person unknown: their cards are read from the store when a file
+// changes them.
+func (b *cardBook) forget(pos int32) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if int(pos) < len(b.n) {
+		b.drop(pos)
+	}
+}
+
+func (b *cardBook) drop(pos int32) {
+	if n := b.n[pos]; n != unbooked {
+		b.spare += int(n)
+	}
+	b.off[pos], b.n[pos] = 0, unbooked
+}
+
+// grow makes room for positions up to pos, unknown.
+func (b *cardBook) grow(pos int32) {
+	for int(pos) >= len(b.n) {
+		b.off, b.n = append(b.off, 0), append(b.n, unbooked)
+	}
+}
+
+// compact rewrites the cards without the slots no person uses.
+func (b *cardBook) compact() {
+	out := make([]bookCard, 0, len(b.cards)-b.spare)
+	for pos, n := range b.n {
+		if n == unbooked {
+			continue
+		}
+		o := int(b.off[pos])
+		b.off[pos] = uint32(len(out))
+		out = append(out, b.cards[o:o+int(n)]...)
+	}
+	b.cards, b.spare = out, 0
+}
+
+// size is how many persons the book knows and how many cards it holds.
+func (b *cardBook) size() (persons, cards int) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for _, n := range b.n {
+		if n != unbooked {
+			persons++
+			cards += int(n)
+		}
+	}
+	return persons, cards
+}

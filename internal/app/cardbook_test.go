@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"testing"
+
+	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/coverage"
+	"github.com/phusong/phusong/internal/store"
+	"github.com/phusong/phusong/internal/testutil"
+)
+
+func TestCardBookSetGetForget(t *testing.T) {
+	var b cardBook
+	card := func(key uint32, from, to string) keyedInterval {
+		return keyedInterval{key: ivKey{card: key}, scheme: coverage.BHYT, counts: true,
+			iv: coverage.Interval{From: civil.MustParse(from), To: civil.MustParse(to), Issuing: 68, Group: coverage.GroupHousehold}}
+	}
+	period := keyedInterval{key: ivKey{scheme: 1}, scheme: coverage.BHXH, counts: true, iv: coverage.Interval{From: 1, To: 2}}
+	if _, ok := b.get(3, nil); ok || b.known(3) {
+		t.Fatal("an empty book knows position 3")
+	}
+	b.set(3, []keyedInterval{card(7, "2025-01-01", "2025-12-31"), period, card(7, "2026-01-01", "2026-12-31")})
+	b.set(1, nil)
+	got, ok := b.get(3, nil)
+	if !ok || len(got) != 2 || got[0] != card(7, "2025-01-01", "2025-12-31") || got[1] != card(7, "2026-01-01", "2026-12-31") {
+		t.Fatalf("position 3: %v %v, want its two cards (not the period)", got, ok)
+	}
+	if got, ok := b.get(1, nil); !ok || len(got) != 0 {
+		t.Fatalf("position 1: %v %v, want known with no card", got, ok)
+	}
+	if b.known(2) {
+		t.Fatal("position 2, never set, is known")
+	}
+	// A longer list moves to the end; a shorter one stays in place.
+	b.set(3, []keyedInterval{card(7, "2025-01-01", "2025-12-31"), card(7, "2026-01-01", "2026-12-31"), card(9, "2026-07-01", "2027-06-30")})
+	b.set(1, []keyedInterval{card(5, "2024-01-01", "2024-12-31")})
+	if got, _ := b.get(3, nil); len(got) != 3 || got[2] != card(9, "2026-07-01", "2027-06-30") {
+		t.Fatalf("position 3 after a longer list: %v", got)
+	}
+	if b.spare != 2 {
+		t.Fatalf("%d spare slots, want the 2 position 3 left", b.spare)
+	}
+	b.forget(3)
+	if b.known(3) || b.spare != 5 {
+		t.Fatalf("forgotten position 3: known %v, %d spare", b.known(3), b.spare)
+	}
+	b.compact()
+	if got, ok := b.get(1, nil); !ok || len(got) != 1 || got[0] != card(5, "2024-01-01", "2024-12-31") || len(b.cards) != 1 {
+		t.Fatalf("after compacting: %v %v, %d cards held", got, ok, len(b.cards))
+	}
+	if p, c := b.size(); p != 1 || c != 1 {
+		t.Fatalf("size %d persons %d cards, want 1 and 1", p, c)
+	}
+}
+
+// A server that starts on a loaded registry books every person's stored cards as
+// it builds the index, so its first daily card file is merged from the book: no
+// holder's cards are read from the store, during the import or after it. Two
+// persons under one BHXH code are not booked.
+func TestCardFileMergedFromTheBook(t *testing.T) {
+	sink := generated(t, 1500, 11)
+	d := civil.MustParse("2026-06-30")
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := keptApp(t, s, sink)
+		imp := importInto(t, a, d)
+		persons := sink.File("persons.csv")
+		imp("persons", string(persons))
+		// A second person under the BHXH code of the first insured one.
+		var shared string
+		imp("persons", csvEdit(persons, func(_ int, f []string) bool {
+			if shared == "" && f[1] != "" {
+				shared = f[1]
+				return true
+			}
+			return false
+		}, func(f []string) { f[0] = "0" + f[0][1:11] + "9" }))
+		imp("bhyt_cards", string(sink.File("bhyt_cards.csv")))
+		if shared == "" {
+			t.Fatal("no insured person in the file")
+		}
+
+		// The server restarts: the index is built from the store.
+		b := New(s, nil)
+		b.KeepIndex = true
+		if _, _, err := b.WarmCoverage(ctx); err != nil {
+			t.Fatal(err)
+		}
+		booked, held := b.eng.book.size()
+		var stored int
+		if err := s.DB().QueryRow("SELECT COUNT(*) FROM bhyt_cards WHERE bhxh_code <> '" + shared + "'").Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if booked < b.eng.idx.Persons()-2 || held != stored {
+			t.Fatalf("the rebuilt book knows %d of %d persons and %d cards; the store has %d cards of unshared codes", booked, b.eng.idx.Persons(), held, stored)
+		}
+		for _, key := range []string{shared} {
+			pos, _ := b.eng.personOf.get(key)
+			if b.eng.book.known(pos) {
+				t.Errorf("the book knows the cards under %s, which two persons share", key)
+			}
+		}
+		built := b.eng.BuiltIn
+		cards := sink.File("bhyt_cards.csv")
+		bimp := importInto(t, b, d)
+		// Cancelled (valid on D, now ended the day before) and renewed cards, and a
+		// new card for every tenth holder.
+		bimp("bhyt_cards", csvEdit(cards, func(i int, f []string) bool { return i%5 == 0 && f[1] != shared && f[4] < "2026-06-29" }, func(f []string) {
+			if f[5] == "" || f[5] >= "2026-06-30" {
+				f[5] = "2026-06-29"
+			} else {
+				f[5] = "2027-06-30"
+			}
+		}))
+		st := b.eng.lastApply
+		if st.merged < 100 || st.booked != st.merged || st.prefetched != 0 || st.reread != 0 || st.whole != 0 {
+			t.Errorf("card file after a restart: %+v, want every holder merged from the book", st)
+		}
+		sameAsRebuild(t, b, s, "card file merged from the book")
+		bimp("bhyt_cards", csvEdit(cards, func(i int, f []string) bool { return i%10 == 0 && f[1] != shared }, func(f []string) {
+			f[0] = f[0][:3] + "01" + f[0][5:] // a card of another province
+			f[4], f[5], f[6] = "2026-07-01", "2027-06-30", "01"
+		}))
+		sameAsRebuild(t, b, s, "new cards merged from the book")
+		if st := b.eng.lastApply; st.booked == 0 || st.prefetched != 0 {
+			t.Errorf("new cards: %+v", st)
+		}
+		if b.eng.BuiltIn != built {
+			t.Error("the index was rebuilt; imports should have kept it up to date")
+		}
+	})
+}
