@@ -21,13 +21,35 @@ import (
 // cards are read from the store, as before. The book reflects the registry at the
 // index's version (engine.ver): it changes only with the index, under engMu.
 //
-// A card takes 16 bytes; at 1M persons with their renewals, about 40 MB.
+// A card takes 16 bytes (at 1M persons, 2.95M cards: 47 MB), and a person 6.
 type cardBook struct {
 	mu    sync.RWMutex // for prefetch.want, which asks from an import's goroutine
 	off   []uint32     // per position: the person's first card in cards
 	n     []uint16     // per position: how many; unbooked: not known
-	cards []bookCard
+	cards bookCards
 	spare int // slots in cards no person uses any more
+}
+
+// bookCards holds the cards in chunks, so that the book grows without copying what
+// it holds: a slice grown by append keeps the old array as garbage at each growth,
+// half a gigabyte at 10M persons.
+type bookCards struct {
+	chunks [][]bookCard
+	n      int
+}
+
+const bookChunk = 1 << 16
+
+func (c *bookCards) at(i int) *bookCard { return &c.chunks[i/bookChunk][i%bookChunk] }
+
+// grow adds n slots at the end and returns the first.
+func (c *bookCards) grow(n int) int {
+	first := c.n
+	for c.n+n > len(c.chunks)*bookChunk {
+		c.chunks = append(c.chunks, make([]bookCard, bookChunk))
+	}
+	c.n += n
+	return first
 }
 
 type bookCard struct {
@@ -57,7 +79,8 @@ func (b *cardBook) get(pos int32, buf []keyedInterval) ([]keyedInterval, bool) {
 		return buf, false
 	}
 	o := int(b.off[pos])
-	for _, c := range b.cards[o : o+int(b.n[pos])] {
+	for i := o; i < o+int(b.n[pos]); i++ {
+		c := b.cards.at(i)
 		buf = append(buf, keyedInterval{key: ivKey{card: c.key}, scheme: coverage.BHYT, counts: true,
 			iv: coverage.Interval{From: c.from, To: c.to, Issuing: c.issuing, Group: c.group}})
 	}
@@ -87,8 +110,7 @@ func (b *cardBook) set(pos int32, list []keyedInterval) {
 	o := int(b.off[pos])
 	if n > old {
 		b.spare += old
-		o = len(b.cards)
-		b.cards = append(b.cards, make([]bookCard, n)...)
+		o = b.cards.grow(n)
 	} else {
 		b.spare += old - n
 	}
@@ -96,13 +118,11 @@ func (b *cardBook) set(pos int32, list []keyedInterval) {
 	i := o
 	for _, k := range list {
 		if k.scheme == coverage.BHYT && k.counts {
-			b.cards[i] = bookCard{key: k.key.card, from: k.iv.From, to: k.iv.To, issuing: k.iv.Issuing, group: k.iv.Group}
+			*b.cards.at(i) = bookCard{key: k.key.card, from: k.iv.From, to: k.iv.To, issuing: k.iv.Issuing, group: k.iv.Group}
 			i++
 		}
 	}
-	if b.spare > 1<<16 && b.spare > len(b.cards)/2 {
-		b.compact()
-	}
+	b.maybeCompact()
 }
 
 // forget makes the person unknown: their cards are read from the store when a file
@@ -112,6 +132,14 @@ func (b *cardBook) forget(pos int32) {
 	defer b.mu.Unlock()
 	if int(pos) < len(b.n) {
 		b.drop(pos)
+		b.maybeCompact()
+	}
+}
+
+// maybeCompact compacts once more than half the slots are spare.
+func (b *cardBook) maybeCompact() {
+	if b.spare > bookChunk && b.spare > b.cards.n/2 {
+		b.compact()
 	}
 }
 
@@ -131,14 +159,17 @@ func (b *cardBook) grow(pos int32) {
 
 // compact rewrites the cards without the slots no person uses.
 func (b *cardBook) compact() {
-	out := make([]bookCard, 0, len(b.cards)-b.spare)
+	var out bookCards
 	for pos, n := range b.n {
 		if n == unbooked {
 			continue
 		}
 		o := int(b.off[pos])
-		b.off[pos] = uint32(len(out))
-		out = append(out, b.cards[o:o+int(n)]...)
+		to := out.grow(int(n))
+		b.off[pos] = uint32(to)
+		for i := range int(n) {
+			*out.at(to + i) = *b.cards.at(o + i)
+		}
 	}
 	b.cards, b.spare = out, 0
 }

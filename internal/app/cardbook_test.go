@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/phusong/phusong/internal/civil"
@@ -46,8 +47,8 @@ func TestCardBookSetGetForget(t *testing.T) {
 		t.Fatalf("forgotten position 3: known %v, %d spare", b.known(3), b.spare)
 	}
 	b.compact()
-	if got, ok := b.get(1, nil); !ok || len(got) != 1 || got[0] != card(5, "2024-01-01", "2024-12-31") || len(b.cards) != 1 {
-		t.Fatalf("after compacting: %v %v, %d cards held", got, ok, len(b.cards))
+	if got, ok := b.get(1, nil); !ok || len(got) != 1 || got[0] != card(5, "2024-01-01", "2024-12-31") || b.cards.n != 1 {
+		t.Fatalf("after compacting: %v %v, %d cards held", got, ok, b.cards.n)
 	}
 	if p, c := b.size(); p != 1 || c != 1 {
 		t.Fatalf("size %d persons %d cards, want 1 and 1", p, c)
@@ -130,4 +131,50 @@ func TestCardFileMergedFromTheBook(t *testing.T) {
 			t.Error("the index was rebuilt; imports should have kept it up to date")
 		}
 	})
+}
+
+// The book's cards span several chunks; lists that grow move to the end, and a
+// compaction once most slots are spare keeps every person's cards.
+func TestCardBookAcrossChunks(t *testing.T) {
+	var b cardBook
+	card := func(pos, i int) keyedInterval {
+		return keyedInterval{key: ivKey{card: uint32(pos)}, scheme: coverage.BHYT, counts: true,
+			iv: coverage.Interval{From: civil.Date(i), To: civil.Date(pos)}}
+	}
+	lists := map[int32][]keyedInterval{}
+	const persons = 3 * bookChunk / 2
+	for pos := range int32(persons) {
+		lists[pos] = []keyedInterval{card(int(pos), 0)}
+		b.set(pos, lists[pos])
+	}
+	// Every third person's list grows to three cards; the others are forgotten, which
+	// leaves more than half the slots spare: the book compacts.
+	live := 0
+	for pos := range int32(persons) {
+		if pos%3 == 0 {
+			lists[pos] = []keyedInterval{card(int(pos), 0), card(int(pos), 1), card(int(pos), 2)}
+			b.set(pos, lists[pos])
+			live += 3
+			continue
+		}
+		delete(lists, pos)
+		b.forget(pos)
+	}
+	delete(lists, 0)
+	b.forget(0)
+	live -= 3
+	if b.cards.n-b.spare != live || b.cards.n >= persons+live {
+		t.Fatalf("%d slots, %d spare, %d cards live: no compaction", b.cards.n, b.spare, live)
+	}
+	var buf []keyedInterval
+	for pos := range int32(persons) {
+		got, ok := b.get(pos, buf)
+		want, known := lists[pos]
+		if ok != known || !slices.Equal(got, want) {
+			t.Fatalf("person %d: %v %v, want %v %v", pos, got, ok, want, known)
+		}
+	}
+	if p, c := b.size(); p != len(lists) {
+		t.Fatalf("size %d persons %d cards, want %d persons", p, c, len(lists))
+	}
 }
