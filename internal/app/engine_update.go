@@ -464,13 +464,13 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 		if readWhole[sc.pos] {
 			continue
 		}
-		any, merge := false, true
+		hadAny, merge := false, true
 		for s, got := range sc.got {
 			if !got {
 				continue
 			}
 			sc.had[s] = e.idx.Has(sc.pos, coverage.Scheme(s))
-			any = any || sc.had[s]
+			hadAny = hadAny || sc.had[s]
 			merge = merge && e.canMerge(pend, sc.holder, sc.pos, coverage.Scheme(s), sc.had[s])
 		}
 		if !merge {
@@ -482,7 +482,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			reread = append(reread, sc.holder)
 			continue
 		}
-		if any {
+		if hadAny {
 			e.lastApply.merged++
 		}
 		if sc.had[coverage.BHYT] && e.book.has(sc.pos) {
