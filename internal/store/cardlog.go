@@ -48,8 +48,9 @@ var (
 
 // SettleCards returns once no committed card row waits in the log: after the merge
 // running, or one it runs itself. Rows another process (a command-line import beside
-// the server on one SQLite file) committed to the log are found by a look at the
-// table, and merged here if that process has not yet done so.
+// the server, or another server on the same PostgreSQL database) committed to the
+// log are found by a look at the table, and merged here if that process has not yet
+// done so.
 func (s *Store) SettleCards(ctx context.Context) error {
 	if s.cards.pending.Load() {
 		return s.mergeCards(ctx, false)
