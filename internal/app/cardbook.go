@@ -10,15 +10,16 @@ import (
 
 // cardBook keeps, per person of the index, the BHYT cards stored under their BHXH
 // code, each with the key the store upserts it on (cardKey with valid_from). A card
-// file is merged into them (pending.merged) as the store's upsert merges it into the
-// table, so the daily file of renewed and cancelled cards needs no read of the
+// file is merged into them (engine.storedOf, replaceSeq) as the store's upsert merges
+// it into the table, so the daily file of renewed and cancelled cards needs no read of the
 // holders' stored cards at all: before the book, that read (about 100,000 holders,
 // beside the write of the file) bounded the time until the dashboard showed the file.
 //
-// The book knows a person once a rebuild, or an import that gave them cards, told it
-// their cards; a person read again from the store (refreshIntervals, refreshBatch) is
-// forgotten, and one whose rows are scattered (scatteredRows) is never kept: their
-// cards are read from the store, as before. The book reflects the registry at the
+// The book knows a person once a rebuild, or an import that added them or gave them
+// cards, told it their cards; a person read again from the store (refreshIntervals,
+// refreshBatch) is forgotten, and one whose rows are scattered (scatteredRows) or who
+// shares a BHXH code with another person is never kept: their cards are read from the
+// store, as before. The book reflects the registry at the
 // index's version (engine.ver): it changes only with the index, under engMu.
 //
 // A card takes 16 bytes (at 1M persons, 2.95M cards: 47 MB), and a person 6.
@@ -31,8 +32,8 @@ type cardBook struct {
 }
 
 // bookCards holds the cards in chunks, so that the book grows without copying what
-// it holds: a slice grown by append keeps the old array as garbage at each growth,
-// half a gigabyte at 10M persons.
+// it holds: a slice grown by append leaves the old array as garbage at each growth,
+// hundreds of megabytes at 10M persons.
 type bookCards struct {
 	chunks [][]bookCard
 	n      int
