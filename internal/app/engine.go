@@ -153,13 +153,15 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 	if err != nil {
 		return nil, err
 	}
+	// The cards with their numbers, for the book; the periods without their keys.
 	ivs := newHeldRows()
-	err = st.EachIntervalOf(ctx, nil, store.IntervalsOf{Cards: true, Periods: true, Keys: true}, func(x store.IntervalRow) error {
-		ivs.add(x)
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	for _, what := range []store.IntervalsOf{{Cards: true, Keys: true}, {Periods: true}} {
+		if err := st.EachIntervalOf(ctx, nil, what, func(x store.IntervalRow) error {
+			ivs.add(x)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
 	}
 	past, err := pastResidences(ctx, st, nil)
 	if err != nil {

@@ -178,18 +178,14 @@ func (e *engine) canMerge(pend *pending, h string, pos int32, s coverage.Scheme,
 // book's cards, or the rows the prefetch read; false when none of these knows them.
 func (e *engine) storedOf(pend *pending, h string, pos int32, s coverage.Scheme, had bool, buf []keyedInterval) ([]keyedInterval, bool) {
 	buf = buf[:0]
-	if !had {
-		return buf, true
-	}
-	need := prefetchPeriods
-	if s == coverage.BHYT {
-		if l, ok := e.book.get(pos, buf); ok {
-			return l, true
-		}
-		need = prefetchCards
-	}
-	if pend.storedKinds[h]&need == 0 {
+	switch {
+	case !e.canMerge(pend, h, pos, s, had):
 		return buf, false
+	case !had:
+		return buf, true
+	case s == coverage.BHYT && e.book.has(pos):
+		buf, _ = e.book.get(pos, buf)
+		return buf, true
 	}
 	for _, x := range pend.stored[h] {
 		xs, iv, counts := intervalOf(x)

@@ -151,8 +151,8 @@ func onDisk(path string) bool {
 // readerMmap is how much of a SQLite file the readers map into memory (SQLite's
 // limit in this build). A read of a mapped page is a memory access instead of a
 // system call and a copy into the connection's cache: an import's read of the
-// stored cards of 97,545 holders (bench/README.md, session 6) then costs about a
-// second less. The mapped pages are the operating system's page cache: they count
+// stored cards of 97,545 holders (bench/README.md, session 6, before the index kept
+// them) cost about a second less. The mapped pages are the operating system's page cache: they count
 // in the process's resident memory once read, and are given back under pressure.
 const readerMmap = 2147418112
 

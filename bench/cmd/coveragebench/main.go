@@ -22,12 +22,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/phusong/phusong/bench/internal/proc"
 	"github.com/phusong/phusong/internal/civil"
 )
 
@@ -293,17 +293,8 @@ func sampleAnon() func() float64 {
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	read := func() {
-		b, err := os.ReadFile("/proc/self/status")
-		if err != nil {
-			return
-		}
-		for _, line := range strings.Split(string(b), "\n") {
-			if v, ok := strings.CutPrefix(line, "RssAnon:"); ok {
-				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-				if err == nil && kb > peak.Load() {
-					peak.Store(kb)
-				}
-			}
+		if kb, ok := proc.StatusKB("RssAnon"); ok && kb > peak.Load() {
+			peak.Store(kb)
 		}
 	}
 	go func() {

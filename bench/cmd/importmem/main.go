@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/phusong/phusong/bench/internal/proc"
 	"github.com/phusong/phusong/internal/app"
 	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/gen"
@@ -143,16 +144,9 @@ func (m *monitor) run() {
 
 // vmHWM is the process's peak resident memory so far, in MB.
 func vmHWM() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
+	kb, ok := proc.StatusKB("VmHWM")
+	if !ok {
 		return -1
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			var kb int64
-			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
-			return kb >> 10
-		}
-	}
-	return -1
+	return kb >> 10
 }

@@ -4,9 +4,9 @@
 -- of 100,000 changed cards dirties a page of bhyt_cards and of its key for nearly
 -- every row. The merge follows in the same process once the import is done, in a
 -- transaction of its own; every read of bhyt_cards waits for it, and a store opened
--- with rows left here merges them first. The application uses it on SQLite
--- (app/registry.go says why). On PostgreSQL it is not partitioned: it holds one file
--- until its merge.
+-- with rows left here merges them first. The application uses it for card files on
+-- both stores (app/registry.go says why). On PostgreSQL it is not partitioned: it
+-- holds one file until its merge. Its columns are those of bhyt_cards (0004).
 CREATE TABLE card_log (
     seq              {{id}},
     province_code    TEXT NOT NULL,
