@@ -168,6 +168,7 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 		return nil, err
 	}
 	var cards []keyedInterval
+	var sharedCodes []string
 	err = st.EachPerson(ctx, nil, func(p store.PersonRow) error {
 		scattered := scatteredRows(p, ivs)
 		if p.BHXHCode != "" {
@@ -183,12 +184,13 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 		if err != nil {
 			return fmt.Errorf("coverage: person %s: %w", p.Key, err)
 		}
-		// Two persons under one BHXH code: the rows went to the first, the code names
-		// the last; neither's cards are booked.
+		// Two persons under one BHXH code: the rows went to the first met, the code
+		// names the last; both are read again below, and neither's cards are booked.
 		shared := false
 		if q, ok := e.personOf.get(p.BHXHCode); ok && p.BHXHCode != "" && q != pos {
 			shared = true
 			e.book.forget(q)
+			sharedCodes = append(sharedCodes, p.BHXHCode)
 		}
 		e.remember(p, pos)
 		if scattered {
@@ -209,6 +211,15 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 	e.sortBirths()
 	e.personOf.compact()
 	e.idx = b.Build()
+	// The rows of a shared code go to its person with the smaller key, whichever the
+	// store gave first (refreshBatch sorts them).
+	slices.Sort(sharedCodes)
+	sharedCodes = slices.Compact(sharedCodes)
+	for start := 0; start < len(sharedCodes); start += holderBatch {
+		if err := e.refreshBatch(ctx, st, sharedCodes[start:min(start+holderBatch, len(sharedCodes))]); err != nil {
+			return nil, err
+		}
+	}
 	e.BuiltIn = time.Since(start)
 	return e, nil
 }

@@ -403,8 +403,9 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 				e.personOf.remove(old)
 				e.mu.Unlock()
 			}
+			// Another person under the old code (it was shared) takes its rows.
 			orphaned = append(orphaned, old)
-			whole = append(whole, p.Key)
+			whole = append(whole, p.Key, old)
 			continue
 		}
 		// A holder key new to them that meets stored intervals, or names someone
@@ -830,13 +831,19 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 		keys[i] = strings.TrimPrefix(h, "id:") // a national ID is its person's key
 	}
 	var persons []store.PersonRow
-	var ivKeys []string
 	if err := st.EachPerson(ctx, keys, func(p store.PersonRow) error {
 		persons = append(persons, p)
-		ivKeys = append(ivKeys, intervalHolders(p)...)
 		return nil
 	}); err != nil {
 		return err
+	}
+	persons, err := e.withSharers(ctx, st, persons)
+	if err != nil {
+		return err
+	}
+	var ivKeys []string
+	for _, p := range persons {
+		ivKeys = append(ivKeys, intervalHolders(p)...)
 	}
 	ivs := newHeldRows()
 	if err := st.EachInterval(ctx, ivKeys, func(x store.IntervalRow) error {
@@ -850,12 +857,16 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 		return err
 	}
 	u := update{pend: newPending()}
+	owners := map[string]string{} // BHXH code → key of the person its rows went to
 	for _, p := range persons {
 		scattered := scatteredRows(p, ivs)
 		hs := intervalHolders(p)
 		cp, ok := e.person(p, ivs)
 		if !ok {
 			continue
+		}
+		if _, taken := owners[p.BHXHCode]; !taken && p.BHXHCode != "" {
+			owners[p.BHXHCode] = p.Key
 		}
 		for _, h := range hs {
 			delete(e.unplaced, h) // their intervals have a person now
@@ -883,7 +894,55 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 		}
 		e.recordChanged(&u, pos, p, cp, moves)
 	}
-	return e.commit(&u)
+	if err := e.commit(&u); err != nil {
+		return err
+	}
+	// remember gave each code to the last of its persons; it names the first.
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for code, key := range owners {
+		if pos, ok := e.personOf.get(key); ok {
+			e.personOf.set(code, pos)
+		}
+	}
+	return nil
+}
+
+// withSharers adds to persons read whole every other person under the BHXH code of
+// one of them that the code names in the index, or that another of them holds, and
+// sorts them by key: the cards and periods filed under a code that two persons share
+// count for the one with the smaller key (person takes them for the first it
+// meets), as they do in a rebuild.
+func (e *engine) withSharers(ctx context.Context, st *store.Store, persons []store.PersonRow) ([]store.PersonRow, error) {
+	read := make(map[string]bool, len(persons))
+	seen := map[string]int{}
+	var codes []string
+	for _, p := range persons {
+		read[p.Key] = true
+		if p.BHXHCode == "" {
+			continue
+		}
+		seen[p.BHXHCode]++
+		q, held := e.personOf.get(p.BHXHCode)
+		pos, known := e.personOf.get(p.Key)
+		if (held && (!known || q != pos)) || seen[p.BHXHCode] == 2 {
+			codes = append(codes, p.BHXHCode)
+		}
+	}
+	for start := 0; start < len(codes); start += holderBatch {
+		err := st.EachPerson(ctx, codes[start:min(start+holderBatch, len(codes))], func(p store.PersonRow) error {
+			if !read[p.Key] {
+				read[p.Key] = true
+				persons = append(persons, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(persons, func(a, b store.PersonRow) int { return strings.Compare(a.Key, b.Key) })
+	return persons, nil
 }
 
 // living is cp where they live now: at their last move, if they moved (withHistory
