@@ -491,7 +491,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 		}
 		keep = append(keep, sc)
 	}
-	u.more = e.replaceSeq(pend, keep)
+	u.more = ahead(e.replaceSeq(pend, keep))
 	for h := range pend.readBack {
 		if _, ok := e.personOf.get(h); ok {
 			whole = append(whole, h)
@@ -683,6 +683,67 @@ func (e *engine) replaceSeq(pend *pending, known []scheduled) iter.Seq[coverage.
 		}
 	}
 }
+
+// ahead runs seq on a goroutine of its own, aheadBatch changes ahead of the one
+// taking them, so that the lists of a daily file's holders are made (from the book
+// and the file) while the index takes the lists made before. Each batch holds copies
+// of its changes' intervals, as seq may reuse its own. The taker's stop ends seq
+// before ahead returns.
+func ahead(seq iter.Seq[coverage.Change]) iter.Seq[coverage.Change] {
+	return func(yield func(coverage.Change) bool) {
+		type batch struct {
+			chs []coverage.Change
+			ivs []coverage.Interval
+		}
+		full, free := make(chan *batch, 2), make(chan *batch, 3)
+		for range cap(free) {
+			free <- &batch{}
+		}
+		stop := make(chan struct{})
+		go func() {
+			defer close(full)
+			b := <-free
+			for ch := range seq {
+				at := len(b.ivs)
+				b.ivs = append(b.ivs, ch.Intervals...)
+				ch.Intervals = b.ivs[at:len(b.ivs):len(b.ivs)]
+				if b.chs = append(b.chs, ch); len(b.chs) < aheadBatch {
+					continue
+				}
+				full <- b
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				select {
+				case <-stop:
+					return
+				case b = <-free:
+				}
+			}
+			if len(b.chs) > 0 {
+				full <- b
+			}
+		}()
+		taking := true
+		for b := range full {
+			for _, ch := range b.chs {
+				if taking && !yield(ch) {
+					taking = false
+					close(stop)
+				}
+			}
+			if taking {
+				b.chs, b.ivs = b.chs[:0], b.ivs[:0]
+				free <- b
+			}
+		}
+	}
+}
+
+// aheadBatch is how many changes ahead hands over at a time.
+const aheadBatch = 1024
 
 // commit hands an update to the index and then updates the engine's own lists.
 func (e *engine) commit(u *update) error {

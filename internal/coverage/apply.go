@@ -3,7 +3,9 @@ package coverage
 import (
 	"fmt"
 	"iter"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/phusong/phusong/internal/civil"
 )
@@ -128,8 +130,40 @@ func (u *updater) record(evs []ev) {
 	}
 }
 
+// flush merges the events into their series. The series are independent of each
+// other: a large update (a daily file's hundred thousand changes) merges them on
+// every CPU, in parts of about the same number of events.
 func (u *updater) flush() {
+	events := 0
 	for _, id := range u.touched {
+		events += len(u.raw[id])
+	}
+	parts := min(runtime.GOMAXPROCS(0), 4, max(1, events/flushPerPart))
+	if parts == 1 {
+		u.flushSeries(u.touched)
+		return
+	}
+	var wg sync.WaitGroup
+	rest, left := u.touched, events
+	for p := parts; p > 0; p-- {
+		n, share := 0, 0
+		for n < len(rest) && (p == 1 || share < left/p) {
+			share += len(u.raw[rest[n]])
+			n++
+		}
+		part := rest[:n]
+		rest, left = rest[n:], left-share
+		wg.Go(func() { u.flushSeries(part) })
+	}
+	wg.Wait()
+}
+
+// flushPerPart is the fewest events worth a goroutine of their own in flush (a
+// variable for the tests).
+var flushPerPart = 20000
+
+func (u *updater) flushSeries(ids []int32) {
+	for _, id := range ids {
 		r := u.raw[id]
 		sr := &u.x.series[id]
 		if len(r) > overlayMax/2 {

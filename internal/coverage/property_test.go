@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -372,6 +373,14 @@ func TestNormaliseRule(t *testing.T) {
 // overlays — and checks the index against brute force; an invalid change leaves the
 // index as it was.
 func TestUpdateMatchesBruteForce(t *testing.T) {
+	t.Run("series merged in one goroutine", testUpdateMatchesBruteForce)
+	// Every update's series merged in parts side by side, as a daily file's are.
+	defer func(n, procs int) { flushPerPart = n; runtime.GOMAXPROCS(procs) }(flushPerPart, runtime.GOMAXPROCS(4))
+	flushPerPart = 1
+	t.Run("series merged in parts", testUpdateMatchesBruteForce)
+}
+
+func testUpdateMatchesBruteForce(t *testing.T) {
 	w := newWorld(11, 9, 400)
 	x := w.build(t)
 	for round := range 3 {
