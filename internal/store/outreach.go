@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,31 +38,56 @@ type OutreachQuery struct {
 
 const outreachPersonCols = "p.person_key, p.national_id, p.bhxh_code, p.full_name, p.birth_date, p.sex, p.commune_id, COALESCE(p.village_id, 0), p.household_id"
 
-// personCards is a CTE of the cards of the area's persons, joined by BHXH code and
-// by national ID (each join on an index), as (person_key, card_no, valid_from, valid_to).
+// personCards is a CTE of the cards of the area's persons, as (person_key, card_no,
+// valid_from, valid_to): those filed under a BHXH code go to the code's owner
+// (owners), those naming a national ID to its person.
 func (s *Store) personCards(area OutreachArea) (string, []any) {
 	w, a := area.where()
-	q := `pc AS (
-		SELECT p.person_key, c.card_no, c.valid_from, c.valid_to FROM persons p JOIN bhyt_cards c ON c.bhxh_code = p.bhxh_code
-		WHERE ` + w + ` AND p.bhxh_code <> ''
+	q := s.codeOwners(area) + `,
+	pc AS (
+		SELECT o.person_key, c.card_no, c.valid_from, c.valid_to FROM owners o JOIN bhyt_cards c ON c.bhxh_code = o.bhxh_code
+		WHERE ` + s.inKeys("c.bhxh_code", "SELECT bhxh_code FROM owners") + `
 		UNION
 		SELECT p.person_key, c.card_no, c.valid_from, c.valid_to FROM persons p JOIN bhyt_cards c ON c.national_id = p.national_id
-		WHERE ` + w + ` AND p.national_id <> '')`
-	return q, append(append([]any{}, a...), a...)
+		WHERE ` + w + ` AND p.national_id <> '' AND ` + s.inKeys("c.national_id", "SELECT p.national_id FROM persons p WHERE "+w+" AND p.national_id <> ''") + `)`
+	return q, slices.Concat(a, a, a)
 }
 
 // personPeriods is a CTE of the BHXH periods (voluntary and compulsory) of the
-// area's persons, joined by holder: the BHXH code, or 'id:' + national ID.
+// area's persons, by holder: the BHXH code (for its owner), or 'id:' + national ID.
 func (s *Store) personPeriods(area OutreachArea) (string, []any) {
 	w, a := area.where()
 	schemes := "v.scheme IN ('bhxh_voluntary', 'bhxh_compulsory')"
-	q := `pp AS (
-		SELECT p.person_key, v.scheme, v.valid_from, v.valid_to FROM persons p JOIN periods v ON v.holder = p.bhxh_code
-		WHERE ` + w + ` AND p.bhxh_code <> '' AND ` + schemes + `
+	q := s.codeOwners(area) + `,
+	pp AS (
+		SELECT o.person_key, v.scheme, v.valid_from, v.valid_to FROM owners o JOIN periods v ON v.holder = o.bhxh_code
+		WHERE ` + s.inKeys("v.holder", "SELECT bhxh_code FROM owners") + ` AND ` + schemes + `
 		UNION
 		SELECT p.person_key, v.scheme, v.valid_from, v.valid_to FROM persons p JOIN periods v ON v.holder = 'id:' || p.national_id
-		WHERE ` + w + ` AND p.national_id <> '' AND ` + schemes + `)`
-	return q, append(append([]any{}, a...), a...)
+		WHERE ` + w + ` AND p.national_id <> '' AND ` + s.inKeys("v.holder", "SELECT 'id:' || p.national_id FROM persons p WHERE "+w+" AND p.national_id <> ''") + ` AND ` + schemes + `)`
+	return q, slices.Concat(a, a, a)
+}
+
+// codeOwners is a CTE of the BHXH codes of the area's persons, each with the person
+// its cards and periods count for: of the persons under the code (anywhere), the one
+// with the smallest key, as the coverage index counts them (app/engine.go).
+func (s *Store) codeOwners(area OutreachArea) string {
+	w, _ := area.where()
+	return `owners AS (
+		SELECT o.bhxh_code, MIN(o.person_key) AS person_key FROM persons o
+		WHERE ` + s.inKeys("o.bhxh_code", "SELECT p.bhxh_code FROM persons p WHERE "+w+" AND p.bhxh_code <> ''") + `
+		GROUP BY o.bhxh_code)`
+}
+
+// inKeys is the condition that col is one of the values sub selects. PostgreSQL
+// gets them as an array computed first, and looks each province partition's index
+// up with it: asked as a join or IN, it hashed the cards of the whole country, and
+// one commune's list took 18–21 s at 1M persons (bench/README.md, session 8).
+func (s *Store) inKeys(col, sub string) string {
+	if s.dialect == Postgres {
+		return col + " = ANY(ARRAY(" + sub + "))"
+	}
+	return col + " IN (" + sub + ")"
 }
 
 // dayAfter is the SQL for the day after a date column.
@@ -129,7 +155,7 @@ func (s *Store) uncoveredQuery(q OutreachQuery) (string, []any) {
 		query += " AND p.birth_date > ? AND p.birth_date <= ?"
 		args = append(args, after, by)
 	}
-	query += " AND p.person_key NOT IN (SELECT person_key FROM pc WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)) ORDER BY p.person_key"
+	query += " AND NOT EXISTS (SELECT 1 FROM pc WHERE pc.person_key = p.person_key AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)) ORDER BY p.person_key"
 	return query, append(args, q.Date, q.Date)
 }
 

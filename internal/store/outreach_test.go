@@ -162,3 +162,52 @@ func TestOutreachContactsAndAssignments(t *testing.T) {
 		}
 	})
 }
+
+// Two residents under one BHXH code: its card counts for the one with the smaller
+// person key, as in the coverage figures; the other is on the list of the uncovered.
+func TestOutreachSharedCodeCountsForOne(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		commune := outreachRegistry(t, s)
+		tx, err := s.BeginRegistry(ctx, "shared")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"068000000012", "068000000011"} {
+			for _, r := range []registry.Row{
+				registry.Person{NationalID: id, BHXHCode: "6800000011", FullName: "Người " + id[9:], BirthDate: day("1990-01-01"), Sex: "M", CommuneID: commune, ProvinceCode: "68"},
+				registry.Resident{NationalID: id, FullName: "Người " + id[9:], BirthDate: day("1990-01-01"), Sex: "M", CommuneID: commune, ProvinceCode: "68"},
+			} {
+				if err := tx.Add(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := tx.Add(registry.Card{CardNo: "GD4686800000011", BHXHCode: "6800000011", GroupCode: "GD", PayerGroup: "household", BenefitLevel: 4,
+			ValidFrom: day("2026-01-01"), ValidTo: day("2026-03-20"), IssuingProvince: "68"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		on := day("2026-03-01")
+		has := func(k outreach.Kind, key string) bool {
+			rows, err := s.OutreachRows(ctx, store.OutreachQuery{Kind: k, Area: store.OutreachArea{CommuneID: commune}, Date: on, Days: 30})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if r.PersonKey == key {
+					return true
+				}
+			}
+			return false
+		}
+		if has(outreach.Uncovered, "068000000011") || !has(outreach.Uncovered, "068000000012") {
+			t.Errorf("uncovered: 011 listed %v (want false), 012 listed %v (want true)", has(outreach.Uncovered, "068000000011"), has(outreach.Uncovered, "068000000012"))
+		}
+		if !has(outreach.Expiring, "068000000011") || has(outreach.Expiring, "068000000012") {
+			t.Errorf("expiring: 011 listed %v (want true), 012 listed %v (want false)", has(outreach.Expiring, "068000000011"), has(outreach.Expiring, "068000000012"))
+		}
+	})
+}

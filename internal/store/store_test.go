@@ -107,3 +107,19 @@ func TestPolicyTablesRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// The store's PostgreSQL sessions do not compile queries (store.withoutJIT), unless
+// the URL asks for it.
+func TestPostgresSessionsWithoutJIT(t *testing.T) {
+	url := testutil.URL(t, store.Postgres)
+	for _, c := range []struct{ url, want string }{{url, "off"}, {url + "&jit=on", "on"}} {
+		s := testutil.OpenURL(t, c.url)
+		var jit string
+		if err := s.DB().QueryRow("SHOW jit").Scan(&jit); err != nil {
+			t.Fatal(err)
+		}
+		if jit != c.want {
+			t.Errorf("jit = %s with %s, want %s", jit, c.url, c.want)
+		}
+	}
+}
