@@ -148,6 +148,7 @@ type result struct {
 	DashAllP99Ms  float64            `json:"dashboard_all_communes_p99_ms,omitempty"`
 	Covered       int64              `json:"covered_on_d,omitempty"` // national BHYT figure on D
 	Change        *changeResult      `json:"change,omitempty"`
+	Outreach      map[string]float64 `json:"outreach_ms,omitempty"` // lists of the largest commune on D: kind → median of three, ms
 
 	// in-process index
 	ParseS        float64 `json:"parse_s,omitempty"`

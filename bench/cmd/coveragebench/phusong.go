@@ -204,5 +204,39 @@ func phusongPhase(ctx context.Context, c config, kind string) (*result, error) {
 	res.Change = ch
 	log.Printf("  %s: change file of %d cards: import %.2f s, visible after %.2f s, in the card table after %.2f s; %d → %d (expected %+d, right: %v; rebuilt: %v)",
 		kind, ch.Cards, ch.ImportS, ch.VisibleS, ch.StoredS, ch.Before, ch.After, ch.Expected, ch.FigureRight, ch.Rebuilt)
+	if res.Outreach, err = outreachLists(ctx, a, atlas, c.Date); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// outreachLists times the lists a commune officer asks for (M6) in the most
+// populous commune, on d: each kind three times, the median.
+func outreachLists(ctx context.Context, a *app.App, atlas *geo.Atlas, d civil.Date) (map[string]float64, error) {
+	var id int64
+	var persons int
+	if err := a.Store.DB().QueryRowContext(ctx, "SELECT commune_id, COUNT(*) FROM persons GROUP BY commune_id ORDER BY 2 DESC LIMIT 1").Scan(&id, &persons); err != nil {
+		return nil, err
+	}
+	u := atlas.Unit(id)
+	if u == nil {
+		return nil, fmt.Errorf("outreach: commune %d not in the atlas", id)
+	}
+	out := map[string]float64{}
+	for _, kind := range []string{"uncovered", "expiring", "lapsed", "students"} {
+		var runs []time.Duration
+		rows := 0
+		for range 3 {
+			t := time.Now()
+			l, err := a.Outreach(ctx, app.System, kind, u.Code, d, 30, "")
+			if err != nil {
+				return nil, fmt.Errorf("outreach %s: %w", kind, err)
+			}
+			runs = append(runs, time.Since(t))
+			rows = len(l.Rows)
+		}
+		out[kind] = ms(pct(runs, 50))
+		log.Printf("    outreach %s in %s (%d persons): %d rows, median %.0f ms (first %.0f ms)", kind, u.Code, persons, rows, out[kind], ms(runs[0]))
+	}
+	return out, nil
 }

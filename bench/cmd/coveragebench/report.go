@@ -102,6 +102,10 @@ func report(c config, all map[string]*result) reportOut {
 		if r.Change != nil {
 			fmt.Fprintf(&b, "; change file import %.2fs, national figure %d → %d (expected %+d)", r.Change.ImportS, r.Change.Before, r.Change.After, r.Change.Expected)
 		}
+		if len(r.Outreach) > 0 {
+			fmt.Fprintf(&b, "; outreach lists of the largest commune, median ms: uncovered %.0f, expiring %.0f, lapsed %.0f, students %.0f",
+				r.Outreach["uncovered"], r.Outreach["expiring"], r.Outreach["lapsed"], r.Outreach["students"])
+		}
 		fmt.Fprintln(&b)
 	}
 
