@@ -48,3 +48,24 @@ func TestAheadKeepsOrderAndCopies(t *testing.T) {
 		t.Fatalf("after the taker stopped at %d: sequence ended %v, made %d of %d", taken, done, made, n)
 	}
 }
+
+// A panic in the sequence reaches the taker's goroutine.
+func TestAheadPanicReachesTheTaker(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "book broken" {
+			t.Errorf("recovered %v, want the sequence's panic", r)
+		}
+	}()
+	for range ahead(func(yield func(coverage.Change) bool) {
+		for i := range 2 * aheadBatch {
+			if i == aheadBatch+5 {
+				panic("book broken")
+			}
+			if !yield(coverage.Replace(int32(i), coverage.BHYT, nil)) {
+				return
+			}
+		}
+	}) {
+	}
+	t.Error("no panic")
+}

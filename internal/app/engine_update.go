@@ -700,8 +700,10 @@ func ahead(seq iter.Seq[coverage.Change]) iter.Seq[coverage.Change] {
 			free <- &batch{}
 		}
 		stop := make(chan struct{})
+		var panicked any // a panic in seq, raised again on the taker's goroutine
 		go func() {
 			defer close(full)
+			defer func() { panicked = recover() }()
 			b := <-free
 			for ch := range seq {
 				at := len(b.ivs)
@@ -738,6 +740,9 @@ func ahead(seq iter.Seq[coverage.Change]) iter.Seq[coverage.Change] {
 				b.chs, b.ivs = b.chs[:0], b.ivs[:0]
 				free <- b
 			}
+		}
+		if panicked != nil {
+			panic(panicked)
 		}
 	}
 }
@@ -972,7 +977,7 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 // withSharers adds to persons read whole every other person under the BHXH code of
 // one of them that the code names in the index, or that another of them holds, and
 // sorts them by key: the cards and periods filed under a code that two persons share
-// count for the one with the smaller key (person takes them for the first it
+// count for the one with the smaller key (engine.person gives them to the first it
 // meets), as they do in a rebuild.
 func (e *engine) withSharers(ctx context.Context, st *store.Store, persons []store.PersonRow) ([]store.PersonRow, error) {
 	read := make(map[string]bool, len(persons))
