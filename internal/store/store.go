@@ -9,15 +9,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	neturl "net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
-	_ "modernc.org/sqlite"             // SQLite driver "sqlite", pure Go
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"           // SQLite driver "sqlite", pure Go
 
 	"github.com/phusong/phusong/internal/geo"
 )
@@ -60,7 +60,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		s.dialect = Postgres
-		s.db, err = sql.Open("pgx", withoutJIT(url))
+		s.db, err = openPostgres(url)
 	default:
 		s.dialect = SQLite
 		path := strings.TrimPrefix(url, "sqlite:")
@@ -181,20 +181,24 @@ func (s *Store) openReaders(path string) error {
 	return nil
 }
 
-// withoutJIT turns PostgreSQL's compilation of queries off for the store's sessions,
-// unless the URL sets jit itself. The store's queries are lists of one commune and
-// look-ups by key over province partitions, whose plans cost enough to be compiled:
-// at 1M persons the compilation took 9–19 s of an outreach list that runs in under
-// one without it (bench/README.md, session 8).
-func withoutJIT(u string) string {
-	parsed, err := neturl.Parse(u)
-	if err != nil || parsed.Query().Has("jit") {
-		return u
+// openPostgres opens a pool whose sessions do not compile queries (jit), unless the
+// URL sets jit itself. The store's queries are lists of one commune and look-ups by
+// key over province partitions, whose plans cost enough to be compiled: at 1M persons
+// the compilation took 9–19 s of an outreach list that runs in under one without it
+// (bench/README.md, session 8). It is set once a session has begun, not in the
+// startup message, which a connection pooler such as PgBouncer may refuse.
+func openPostgres(url string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, err
 	}
-	q := parsed.Query()
-	q.Set("jit", "off")
-	parsed.RawQuery = q.Encode()
-	return parsed.String()
+	if _, set := cfg.RuntimeParams["jit"]; set {
+		return stdlib.OpenDB(*cfg), nil
+	}
+	return stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, "SET jit = off")
+		return err
+	})), nil
 }
 
 // checkpointer copies the write-ahead log of a SQLite file back into the database
