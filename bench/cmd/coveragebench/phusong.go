@@ -49,6 +49,11 @@ func freshSchema(ctx context.Context, url, schema string) (string, error) {
 // the all-commune question in-process and through the dashboard, and a daily change
 // file.
 func phusongPhase(ctx context.Context, c config, kind string) (*result, error) {
+	// The change file and what it should do are written by the index phase; without
+	// them this phase would fail only after its imports.
+	if _, _, err := changeExpectation(c); err != nil {
+		return nil, fmt.Errorf("the change file is missing (the index phase writes it; do not skip it the first time): %w", err)
+	}
 	var url string
 	switch kind {
 	case "sqlite":
