@@ -216,7 +216,7 @@ func (t *RegistryTx) logCards(vals [][]any) error {
 		return t.s.insertMany(t.ctx, t.tx, "card_log", cardCols, vals)
 	}
 	// Rows go cardLogRows to a statement (the rest one by one): 100,000 rows took
-	// 0.32 s so, and 0.51 s one to a statement (the driver's cost per statement).
+	// 0.32 s this way and 0.51 s one to a statement (the driver's cost per statement).
 	args := make([]any, 0, cardLogRows*len(cardCols))
 	for len(vals) > 0 {
 		n := min(len(vals), cardLogRows)

@@ -82,7 +82,7 @@ func (s *Store) codeOwners(area OutreachArea) string {
 // inKeys is the condition that col is one of the values sub selects. PostgreSQL
 // gets them as an array computed first, and looks each province partition's index
 // up with it: asked as a join or IN, it hashed the cards of the whole country, and
-// one commune's list took 18–21 s at 1M persons (bench/README.md, session 8).
+// one commune's list took 17–24 s at 1M persons (bench/README.md, session 8).
 func (s *Store) inKeys(col, sub string) string {
 	if s.dialect == Postgres {
 		return col + " = ANY(ARRAY(" + sub + "))"

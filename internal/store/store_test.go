@@ -108,7 +108,7 @@ func TestPolicyTablesRoundTrip(t *testing.T) {
 	})
 }
 
-// The store's PostgreSQL sessions do not compile queries (store.withoutJIT), unless
+// The store's PostgreSQL sessions do not compile queries (openPostgres), unless
 // the URL asks for it.
 func TestPostgresSessionsWithoutJIT(t *testing.T) {
 	url := testutil.URL(t, store.Postgres)
