@@ -17,10 +17,11 @@ import (
 //
 // The book knows a person once a rebuild, or an import that added them or gave them
 // cards, told it their cards; a person read again from the store (refreshIntervals,
-// refreshBatch) is forgotten, and one whose rows are scattered (scatteredRows) or who
-// shares a BHXH code with another person is never kept: their cards are read from the
-// store, as before. The book reflects the registry at the
-// index's version (engine.ver): it changes only with the index, under engMu.
+// refreshBatch) is forgotten — so are both persons under a BHXH code two share, read
+// again after a rebuild — and one whose rows are scattered (scatteredRows) is never
+// kept: their cards are read from the store, as before. The book reflects the
+// registry at the index's version (engine.ver): it changes only with the index,
+// under engMu.
 //
 // A card takes 16 bytes (at 1M persons, 2.95M cards: 47 MB), and a person 6.
 type cardBook struct {

@@ -185,17 +185,15 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 			return fmt.Errorf("coverage: person %s: %w", p.Key, err)
 		}
 		// Two persons under one BHXH code: the rows went to the first met, the code
-		// names the last; both are read again below, and neither's cards are booked.
-		shared := false
+		// names the last; both are read again below (refreshBatch, which also takes
+		// them out of the book).
 		if q, ok := e.personOf.get(p.BHXHCode); ok && p.BHXHCode != "" && q != pos {
-			shared = true
-			e.book.forget(q)
 			sharedCodes = append(sharedCodes, p.BHXHCode)
 		}
 		e.remember(p, pos)
 		if scattered {
 			e.scattered.set(pos)
-		} else if !shared {
+		} else {
 			e.book.set(pos, cards)
 		}
 		if p.Resident {
