@@ -22,6 +22,10 @@ type App struct {
 	// (building it first if need be), as a server wants; a one-shot command leaves
 	// it to the next query.
 	KeepIndex bool
+	// PendingMax is how many rows an import keeps for bringing the index up to date
+	// (about 40 bytes each); an import of more drops them and the index is rebuilt
+	// from the store after its commit, a bucket at a time (rebuild.go). 0: 16 million.
+	PendingMax int
 
 	mu      sync.Mutex
 	scopes  map[scopeKey]*auth.Scope // resolved scopes per user and atlas

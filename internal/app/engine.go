@@ -116,6 +116,9 @@ func (a *App) engine(ctx context.Context) (*engine, error) {
 	if a.eng != nil && a.eng.ver == ver && a.eng.atlas == atlas {
 		return a.eng, nil
 	}
+	// Nobody can use the old index while the lock is held: let it go before the new
+	// one is built, so that the two are never in memory together.
+	a.eng = nil
 	e, err := buildEngine(ctx, a.Store, atlas, ver)
 	if err != nil {
 		return nil, err
@@ -128,6 +131,12 @@ func (a *App) engine(ctx context.Context) (*engine, error) {
 }
 
 func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver string) (*engine, error) {
+	return buildEngineIn(ctx, st, atlas, ver, rebuildBuckets)
+}
+
+// buildEngineIn builds the engine with the rows filed in the given number of buckets
+// (eachBucket).
+func buildEngineIn(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver string, buckets int) (*engine, error) {
 	start := time.Now()
 	e := &engine{ver: ver, atlas: atlas, communeOf: map[int64]int32{}, villageOf: map[int64]int32{}, personOf: newPersonIndex(), unplaced: map[string]int{}}
 	var communes []coverage.Commune
@@ -153,29 +162,13 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 	if err != nil {
 		return nil, err
 	}
-	// The cards with their numbers, for the book; the periods without their keys.
-	ivs := newHeldRows()
-	for _, what := range []store.IntervalsOf{{Cards: true, Keys: true}, {Periods: true}} {
-		if err := st.EachIntervalOf(ctx, nil, what, func(x store.IntervalRow) error {
-			ivs.add(x)
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-	}
 	past, err := pastResidences(ctx, st, nil)
 	if err != nil {
 		return nil, err
 	}
-	var cards []keyedInterval
 	var sharedCodes []string
-	err = st.EachPerson(ctx, nil, func(p store.PersonRow) error {
+	err = eachBucket(ctx, st, buckets, func(p store.PersonRow, ivs *heldRows, cards []keyedInterval) error {
 		scattered := scatteredRows(p, ivs)
-		if p.BHXHCode != "" {
-			cards = ivs.cards(p.BHXHCode, cards)
-		} else {
-			cards = cards[:0]
-		}
 		cp, ok := e.person(p, ivs)
 		if !ok {
 			return nil
@@ -184,9 +177,9 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 		if err != nil {
 			return fmt.Errorf("coverage: person %s: %w", p.Key, err)
 		}
-		// Two persons under one BHXH code: the rows went to the first met, the code
-		// names the last; both are read again below (refreshBatch, which also takes
-		// them out of the book).
+		// Two persons under one BHXH code (in one bucket): the rows went to the first
+		// met, the code names the last; both are read again below (refreshBatch, which
+		// also takes them out of the book).
 		if q, ok := e.personOf.get(p.BHXHCode); ok && p.BHXHCode != "" && q != pos {
 			sharedCodes = append(sharedCodes, p.BHXHCode)
 		}
@@ -201,11 +194,10 @@ func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver str
 			e.addResident(cp)
 		}
 		return nil
-	})
+	}, func(h string, n int) { e.unplaced[h] = n })
 	if err != nil {
 		return nil, err
 	}
-	ivs.remaining(func(h string, n int) { e.unplaced[h] = n })
 	e.sortBirths()
 	e.personOf.compact()
 	e.idx = b.Build()

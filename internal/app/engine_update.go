@@ -238,6 +238,20 @@ func (p *pending) lastOf(h string) int32 {
 	return 0
 }
 
+// rows is how many rows p keeps.
+func (p *pending) rows() int {
+	n := len(p.persons) + len(p.odd)
+	if k := len(p.list.chunks); k > 0 {
+		n += (k-1)*intervalChunk + len(p.list.chunks[k-1])
+	}
+	return n
+}
+
+// defaultPendingMax is App.PendingMax when it is 0: 16 million rows, some 650 MB.
+const defaultPendingMax = 16 << 20
+
+func (a *App) pendingMax() int { return cmp.Or(a.PendingMax, defaultPendingMax) }
+
 func (p *pending) add(row registry.Row) {
 	switch r := row.(type) {
 	case registry.Person:

@@ -20,9 +20,13 @@ import (
 
 // sameAsRebuild checks the index kept up to date by imports against one built from
 // the database: every commune and village, every scheme and breakdown slot on many
-// dates, and the residents counted from the register.
+// dates, and the residents counted from the register. The rebuilds take turns at
+// filing the rows in 64 buckets (as a server does), in one, and in three.
 func sameAsRebuild(t *testing.T, a *App, s *store.Store, step string) {
 	t.Helper()
+	rebuilds++
+	buckets := []int{rebuildBuckets, 1, 3}[rebuilds%3]
+	step = fmt.Sprintf("%s (rebuilt in %d buckets)", step, buckets)
 	ctx := context.Background()
 	kept := a.eng
 	if kept == nil {
@@ -32,7 +36,7 @@ func sameAsRebuild(t *testing.T, a *App, s *store.Store, step string) {
 	if err != nil || kept.ver != ver {
 		t.Fatalf("%s: kept index at version %q, registry at %q (%v)", step, kept.ver, ver, err)
 	}
-	fresh, err := buildEngine(ctx, s, kept.atlas, ver)
+	fresh, err := buildEngineIn(ctx, s, kept.atlas, ver, buckets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +86,8 @@ func sameAsRebuild(t *testing.T, a *App, s *store.Store, step string) {
 		}
 	}
 }
+
+var rebuilds int // calls of sameAsRebuild (the tests of this package run one at a time)
 
 // sameBook checks the cards the kept index's book holds against the book of a
 // rebuild, which reads them from the store: every person the kept book knows has the
@@ -459,6 +465,46 @@ func TestScatteredHolderReadWhole(t *testing.T) {
 		}
 		if a.eng != kept {
 			t.Error("the index was rebuilt; imports should have kept it up to date")
+		}
+	})
+}
+
+// TestImportTooLargeToKeepRebuilds imports with room for 500 pending rows: the files
+// of more rows drop theirs and the index is rebuilt from the store when they commit
+// (a new engine, equal to a rebuild), and a small file after them is merged into the
+// index as usual (the same engine).
+func TestImportTooLargeToKeepRebuilds(t *testing.T) {
+	sink := generated(t, 1200, 9)
+	d := civil.MustParse("2026-06-30")
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		a := keptApp(t, s, sink)
+		a.PendingMax = 500
+		imp := importInto(t, a, d)
+		for _, k := range []string{"persons", "residents", "bhyt_cards", "bhxh_periods"} {
+			before := a.eng
+			imp(k, string(sink.File(k+".csv")))
+			if a.eng == nil || a.eng == before {
+				t.Fatalf("%s (more than 500 rows): the index was not rebuilt", k)
+			}
+			sameAsRebuild(t, a, s, k)
+		}
+		kept := a.eng
+		cards := sink.File("bhyt_cards.csv")
+		imp("bhyt_cards", csvEdit(cards, func(i int, _ []string) bool { return i%9 == 0 && i < 1800 }, func(f []string) { f[5] = "2027-12-31" }))
+		if a.eng != kept {
+			t.Fatal("a file of 200 cards rebuilt the index")
+		}
+		sameAsRebuild(t, a, s, "renewals")
+		var covered int64
+		for _, c := range a.eng.communeIDs {
+			n, err := a.eng.idx.Covered(coverage.InCommune(a.eng.communeOf[c]), coverage.BHYT, civil.MustParse("2027-06-30"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			covered += n
+		}
+		if covered == 0 {
+			t.Fatal("no one covered on 2027-06-30 after the renewals to 2027-12-31")
 		}
 	})
 }

@@ -33,7 +33,10 @@ func newHeldRows() *heldRows {
 }
 
 // add files a stored row under its holder.
-func (h *heldRows) add(x store.IntervalRow) {
+func (h *heldRows) add(x store.IntervalRow) { h.put(x.Holder, heldOf(x)) }
+
+// heldOf is a stored row as a heldRow (not yet linked to its holder's others).
+func heldOf(x store.IntervalRow) heldRow {
 	s, iv, counts := intervalOf(x)
 	prov, ok := provinceByte(x.Province)
 	if !ok {
@@ -43,15 +46,25 @@ func (h *heldRows) add(x store.IntervalRow) {
 	if s == coverage.BHYT {
 		r.card = cardKey(x.Key)
 	}
-	if n, ok := packKey(x.Holder); ok {
-		r.prev = h.head[n]
-		h.rows = append(h.rows, r)
-		h.head[n] = int32(len(h.rows))
+	return r
+}
+
+// put files a row under its holder.
+func (h *heldRows) put(holder string, r heldRow) {
+	if n, ok := packKey(holder); ok {
+		h.putPacked(n, r)
 		return
 	}
-	r.prev = h.other[x.Holder]
+	r.prev = h.other[holder]
 	h.rows = append(h.rows, r)
-	h.other[x.Holder] = int32(len(h.rows))
+	h.other[holder] = int32(len(h.rows))
+}
+
+// putPacked files a row under a holder packed by packKey.
+func (h *heldRows) putPacked(n uint64, r heldRow) {
+	r.prev = h.head[n]
+	h.rows = append(h.rows, r)
+	h.head[n] = int32(len(h.rows))
 }
 
 func (h *heldRows) last(holder string) int32 {

@@ -127,6 +127,7 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 	// on PostgreSQL: 1.2–1.7 s through the log against 3.3–4.3 s in place
 	// (bench/README.md, session 7).
 	tx.DeferCards = kind == "bhyt_cards"
+	tx.KeysUnique = registry.RefusesRepeats(kind)
 	if e := a.currentEngine(before); e != nil {
 		tx.MaybeMoved = e.maybeMoved
 	}
@@ -139,11 +140,19 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 			pf = newPrefetch(ctx, a.Store, e)
 		}
 	}
+	overflow := false // the import has more rows than pend may keep: the index is rebuilt
 	err = pipeline(func(emit func(registry.Row) error) error {
 		return registry.Read(kind, file, r, units, emit)
 	}, func(row registry.Row) error {
 		if pend != nil {
 			pend.add(row)
+			if pend.rows() > a.pendingMax() {
+				pend, overflow = nil, true
+				if pf != nil {
+					pf.abort()
+					pf = nil
+				}
+			}
 		}
 		if pf != nil {
 			pf.want(row)
@@ -174,6 +183,13 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 		}
 	}
 	a.Store.MergeCardsLater() // the card rows of a card file, now the index has them
+	if overflow && a.KeepIndex {
+		// The rebuild reads the cards once they are merged (store.SettleCards).
+		a.Log.Info("import too large to keep for the index; rebuilding it", "kind", kind, "rows", res.Rows)
+		if _, err := a.engine(ctx); err != nil {
+			a.Log.Warn("coverage index not rebuilt; it is rebuilt on the next query", "err", err)
+		}
+	}
 	a.Log.Info("import", "kind", kind, "file", file, "rows", res.Rows, "write_ms", written.Sub(start).Milliseconds(),
 		"commit_ms", committed.Sub(written).Milliseconds(), "index_ms", time.Since(committed).Milliseconds())
 	return res, nil

@@ -23,7 +23,12 @@ func runServe(e *env, args []string) error {
 	addr := f.String("addr", "127.0.0.1:8080", "address to listen on")
 	withDemo := f.Bool("demo", false, "load demo data into an empty database first")
 	secure := f.Bool("secure-cookies", false, "mark cookies Secure (serving behind TLS)")
+	memLimit := f.String("memory-limit", "", "soft limit of the Go heap, such as 20GiB (default: GOMEMLIMIT, else 80% of the machine's or cgroup's memory)")
 	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	limit, err := setMemoryLimit(*memLimit, e.getenv)
+	if err != nil {
 		return err
 	}
 	a, done, err := f.open(e)
@@ -32,6 +37,9 @@ func runServe(e *env, args []string) error {
 	}
 	defer done()
 	a.KeepIndex = true // imports through the server update the index as they commit
+	if limit > 0 {
+		a.Log.Info("memory limit", "MiB", limit>>20)
+	}
 	if *withDemo {
 		if err := loadDemo(e, a); err != nil {
 			return err

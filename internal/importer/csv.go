@@ -210,6 +210,11 @@ func (f *CSV) Bad(col, vi, en string) {
 	f.c.Add(f.line, f.index[col]+1, col, vi, en)
 }
 
+// BadAt records a problem on column col of an earlier row.
+func (f *CSV) BadAt(row int, col, vi, en string) {
+	f.c.Add(row, f.index[col]+1, col, vi, en)
+}
+
 // Required returns the column's text, recording a problem when it is empty.
 func (f *CSV) Required(col string) (string, bool) {
 	v := f.Get(col)

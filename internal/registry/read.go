@@ -58,7 +58,11 @@ func Read(kind, file string, r io.Reader, units Units, emit func(Row) error) err
 // "persons", else the first; its first row is the header). parse checks one row and
 // reports its problems to the collector; good rows are emitted while the file is
 // clean.
-func readTable[T any](file string, r io.Reader, kind string, required []string, parse func(*importer.CSV) (T, bool), emit func(T) error) error {
+//
+// keys (may be nil) is the file's check for repeated keys: at the end it reports the
+// repeats it could not tell at their row (seen.finish).
+func readTable[T any](file string, r io.Reader, kind string, required []string, keys *seen, parse func(*importer.CSV) (T, bool), emit func(T) error) error {
+	defer keys.close()
 	c := &importer.Collector{File: file}
 	f, ok := importer.OpenTable(c, file, r, kind, required...)
 	if !ok {
@@ -74,6 +78,9 @@ func readTable[T any](file string, r io.Reader, kind string, required []string, 
 			return fmt.Errorf("%s row %d: %w", file, f.Row(), err)
 		}
 	}
+	if err := keys.finish(f); err != nil {
+		return err
+	}
 	return c.Err()
 }
 
@@ -85,7 +92,7 @@ var personColumns = []string{"national_id", "bhxh_code", "full_name", "birth_dat
 // BHXH code twice in the file is a problem.
 func ReadPersons(file string, r io.Reader, units Units, emit func(Person) error) error {
 	seen := newSeen()
-	return readTable(file, r, KindPersons, personColumns, func(f *importer.CSV) (Person, bool) {
+	return readTable(file, r, KindPersons, personColumns, seen, func(f *importer.CSV) (Person, bool) {
 		p, ok := readPerson(f, units, true)
 		ok = seen.onceNum(f, "national_id", pack(p.NationalID, tagID), 0) && ok
 		ok = seen.onceNum(f, "bhxh_code", pack(p.BHXHCode, tagCode), 0) && ok
@@ -98,7 +105,7 @@ func ReadPersons(file string, r io.Reader, units Units, emit func(Person) error)
 func ReadResidents(file string, r io.Reader, units Units, emit func(Resident) error) error {
 	seen := newSeen()
 	cols := []string{"national_id", "full_name", "birth_date", "sex", "commune_code", "village_code", "household_id"}
-	return readTable(file, r, KindResidents, cols, func(f *importer.CSV) (Resident, bool) {
+	return readTable(file, r, KindResidents, cols, seen, func(f *importer.CSV) (Resident, bool) {
 		p, ok := readPerson(f, units, false)
 		ok = seen.onceNum(f, "national_id", pack(p.NationalID, tagID), 0) && ok
 		return Resident{Row: p.Row, NationalID: p.NationalID, FullName: p.FullName, BirthDate: p.BirthDate,
@@ -267,47 +274,6 @@ func badCode(f *importer.CSV, col, code string, err error) bool {
 	return false
 }
 
-// seen remembers the keys already met in a file, with their row, to report
-// duplicates. Identifiers are packed into integers so that a file of ten million
-// persons keeps about twenty bytes per key, not a string.
-type seen struct {
-	nums map[[2]uint64]int32
-	strs map[string]int32
-}
-
-func newSeen() *seen { return &seen{nums: map[[2]uint64]int32{}, strs: map[string]int32{}} }
-
-// once records a textual key under a namespace; a repeat is a problem on col.
-func (s *seen) once(f *importer.CSV, col, ns, key string) bool {
-	if key == "" {
-		return true
-	}
-	k := ns + "\x00" + key
-	if first, dup := s.strs[k]; dup {
-		return dupOf(f, col, first)
-	}
-	s.strs[k] = int32(f.Row())
-	return true
-}
-
-// onceNum records a packed key (a, b); a == 0 means no key.
-func (s *seen) onceNum(f *importer.CSV, col string, a, b uint64) bool {
-	if a == 0 {
-		return true
-	}
-	k := [2]uint64{a, b}
-	if first, dup := s.nums[k]; dup {
-		return dupOf(f, col, first)
-	}
-	s.nums[k] = int32(f.Row())
-	return true
-}
-
-func dupOf(f *importer.CSV, col string, first int32) bool {
-	f.Bad(col, fmt.Sprintf("trùng với dòng %d", first), fmt.Sprintf("duplicate of row %d", first))
-	return false
-}
-
 // packCard packs a card number (15 characters or 10 digits) into 55 bits: the BHXH
 // code, the province, the level and the two letters; 0 when it is not one.
 func packCard(c CardNumber) uint64 {
@@ -343,7 +309,7 @@ var cardColumns = []string{"card_no", "bhxh_code", "group_code", "benefit_level"
 func ReadCards(file string, r io.Reader, emit func(Card) error) error {
 	seen := newSeen()
 	codes := DefaultCodes()
-	return readTable(file, r, KindCards, cardColumns, func(f *importer.CSV) (Card, bool) {
+	return readTable(file, r, KindCards, cardColumns, seen, func(f *importer.CSV) (Card, bool) {
 		c, ok := readCard(f, codes)
 		if ok {
 			num, _ := ParseCard(c.CardNo)
@@ -452,7 +418,7 @@ var periodColumns = []string{"bhxh_code", "employer_code", "valid_from", "valid_
 func ReadBHXHPeriods(file string, r io.Reader, emit func(Period) error) error {
 	seen := newSeen()
 	cols := append([]string{"kind"}, periodColumns...)
-	return readTable(file, r, KindBHXHPeriods, cols, func(f *importer.CSV) (Period, bool) {
+	return readTable(file, r, KindBHXHPeriods, cols, seen, func(f *importer.CSV) (Period, bool) {
 		p := Period{}
 		ok := true
 		switch strings.ToLower(f.Get("kind")) {
@@ -472,7 +438,7 @@ func ReadBHXHPeriods(file string, r io.Reader, emit func(Period) error) error {
 // required.
 func ReadBHTNPeriods(file string, r io.Reader, emit func(Period) error) error {
 	seen := newSeen()
-	return readTable(file, r, KindBHTNPeriods, periodColumns, func(f *importer.CSV) (Period, bool) {
+	return readTable(file, r, KindBHTNPeriods, periodColumns, seen, func(f *importer.CSV) (Period, bool) {
 		return readPeriod(f, Period{Scheme: BHTN}, seen, true)
 	}, emit)
 }
@@ -536,7 +502,7 @@ func employerCode(s string) bool {
 // year.
 func ReadDenominators(file string, r io.Reader, units Units, emit func(Denominator) error) error {
 	seen := newSeen()
-	return readTable(file, r, KindDenominators, []string{"unit_code", "year", "population", "labour_force"}, func(f *importer.CSV) (Denominator, bool) {
+	return readTable(file, r, KindDenominators, []string{"unit_code", "year", "population", "labour_force"}, seen, func(f *importer.CSV) (Denominator, bool) {
 		d := Denominator{Row: f.Row()}
 		var ok bool
 		d.UnitCode, d.UnitID, ok = readUnit(f, units)
@@ -596,7 +562,7 @@ func readUnit(f *importer.CSV, units Units) (string, int64, bool) {
 // indicator and deadline.
 func ReadTargets(file string, r io.Reader, units Units, emit func(Target) error) error {
 	seen := newSeen()
-	return readTable(file, r, KindTargets, []string{"unit_code", "indicator", "deadline", "value", "document"}, func(f *importer.CSV) (Target, bool) {
+	return readTable(file, r, KindTargets, []string{"unit_code", "indicator", "deadline", "value", "document"}, seen, func(f *importer.CSV) (Target, bool) {
 		t := Target{Row: f.Row(), Indicator: Indicator(strings.ToLower(f.Get("indicator"))), Value: f.Get("value"), Document: f.Get("document")}
 		var ok bool
 		t.UnitCode, t.UnitID, ok = readUnit(f, units)

@@ -2,6 +2,9 @@ package registry
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -205,5 +208,58 @@ func TestReadMissingColumnAndKind(t *testing.T) {
 	}
 	if _, err := readAll(t, "wages", "w.csv", ""); err == nil || !strings.Contains(err.Error(), "unknown file kind") {
 		t.Errorf("kind: %v", err)
+	}
+}
+
+// TestDuplicatesAcrossRuns holds two keys at a time (KeysInMemory), so that the keys
+// of a file go to sorted runs on disk: a repeat whose first row went to an earlier
+// run is still reported at its row and column, as a duplicate of that first row; a
+// file without repeats passes; the runs are removed.
+func TestDuplicatesAcrossRuns(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	defer func(n int) { KeysInMemory = n }(KeysInMemory)
+	KeysInMemory = 2
+
+	in := fixture(t, "persons.csv") + "001085012345,0199999999,Nguyễn Văn An,1985-03-14,M,00004,01,HGD-0001,\n"
+	_, err := readAll(t, KindPersons, "p.csv", in)
+	ps := problems(t, err)
+	if len(ps) != 1 || ps[0].Row != 6 || ps[0].ColumnName != "national_id" || ps[0].Column != 1 ||
+		!strings.Contains(ps[0].EN, "duplicate of row 2") || !strings.Contains(ps[0].VI, "trùng với dòng 2") {
+		t.Fatalf("persons: %v", ps)
+	}
+	if rows, err := readAll(t, KindPersons, "p.csv", fixture(t, "persons.csv")); err != nil || len(rows) == 0 {
+		t.Fatalf("a file without repeats: %d rows, %v", len(rows), err)
+	}
+	cards := fixture(t, "bhyt_cards.csv") + "HS4010120878811,0120878811,HS,4,2025-01-01,2025-12-31,01,\n"
+	_, err = readAll(t, KindCards, "c.csv", cards)
+	if ps := problems(t, err); len(ps) != 1 || ps[0].Row != 6 || ps[0].ColumnName != "card_no" || !strings.Contains(ps[0].EN, "duplicate of row 2") {
+		t.Fatalf("cards: %v", ps)
+	}
+	// The same key three times: the third row is reported too.
+	var b strings.Builder
+	b.WriteString("national_id,bhxh_code,full_name,birth_date,sex,commune_code,village_code,household_id\n")
+	for i := range 9 {
+		id := fmt.Sprintf("0010850%05d", i)
+		if i%4 == 0 {
+			id = "001085099999"
+		}
+		fmt.Fprintf(&b, "%s,,Nguyễn Văn An,1985-03-14,M,00004,,\n", id)
+	}
+	_, err = readAll(t, KindPersons, "p.csv", b.String())
+	ps = problems(t, err)
+	var rows []int
+	for _, p := range ps {
+		if !strings.Contains(p.EN, "duplicate of row 2") && !strings.Contains(p.EN, "duplicate of row 6") {
+			t.Errorf("problem %v", p)
+		}
+		rows = append(rows, p.Row)
+	}
+	slices.Sort(rows)
+	if fmt.Sprint(rows) != "[6 10]" {
+		t.Fatalf("repeats reported at rows %v, want [6 10]: %v", rows, ps)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Fatalf("%d temporary files left", len(left))
 	}
 }

@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"strings"
+
 	"github.com/phusong/phusong/internal/civil"
 )
 
@@ -23,6 +25,18 @@ const (
 // Kinds lists every kind Read accepts.
 var Kinds = []string{KindPersons, KindResidents, KindCards, KindBHXHPeriods, KindBHTNPeriods,
 	KindDenominators, KindTargets, KindD02, KindD03, KindD05}
+
+// RefusesRepeats reports whether Read refuses a file of this kind that names one
+// registry row twice (a person, a card by number and valid_from, a period by holder,
+// scheme, employer and valid_from): the plain layouts of the registry. The BHXH lists
+// may repeat a person (a D03-TS with both Tăng and Giảm), and the last row wins.
+func RefusesRepeats(kind string) bool {
+	switch strings.ToLower(strings.TrimSpace(kind)) {
+	case KindPersons, KindResidents, KindCards, KindBHXHPeriods, KindBHTNPeriods:
+		return true
+	}
+	return false
+}
 
 // Units resolves geography for an import. The caller binds it to the import date, so
 // a code means the unit in force that day (PRODUCT.md M1).

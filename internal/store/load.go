@@ -74,7 +74,10 @@ func (t *RegistryTx) beginLoad(table string) error {
 	}
 	l := &load{indexes: idx}
 	if t.s.dialect == Postgres {
-		l.direct, l.keys, l.seed = true, map[uint64]struct{}{}, maphash.MakeSeed()
+		l.direct = true
+		if !t.KeysUnique {
+			l.keys, l.seed = map[uint64]struct{}{}, maphash.MakeSeed()
+		}
 	}
 	t.loads[table] = l
 	return nil
@@ -162,12 +165,15 @@ func (s *Store) secondaryIndexes(ctx context.Context, q querier, table string) (
 }
 
 // fresh reports whether a batch may be COPYed straight into a table being loaded: no
-// primary key of it was met before in the import. Keys are kept as 64-bit hashes; a
+// primary key of it was met before in the import, or the import's keys are unique. Keys are kept as 64-bit hashes; a
 // collision only sends the rest of the import through the upsert, which is always
 // right, only slower.
 func (l *load) fresh(rows [][]any, key []int) bool {
 	if l == nil || !l.direct {
 		return false
+	}
+	if l.keys == nil {
+		return true // the import's keys never repeat (RegistryTx.KeysUnique)
 	}
 	var buf []byte
 	for _, r := range rows {

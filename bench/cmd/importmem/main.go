@@ -27,6 +27,7 @@ import (
 	"github.com/phusong/phusong/internal/app"
 	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/gen"
+	"github.com/phusong/phusong/internal/registry"
 	"github.com/phusong/phusong/internal/store"
 )
 
@@ -36,7 +37,10 @@ func main() {
 	kinds := flag.String("kinds", "villages,persons,residents,bhyt_cards,bhxh_periods,bhtn_periods,denominators", "files to import, in order (empty: none)")
 	rebuild := flag.Bool("rebuild", false, "then build the index afresh from the store")
 	profiles := flag.String("profiles", "", "directory for heap profiles at the heap's peaks (none when empty)")
+	pendingMax := flag.Int("pending-max", 0, "rows an import keeps for the index before it rebuilds it instead (app.App.PendingMax; 0: the default)")
+	keys := flag.Int("keys-in-memory", registry.KeysInMemory, "keys the duplicate check of a file holds before it writes them out (registry.KeysInMemory)")
 	flag.Parse()
+	registry.KeysInMemory = *keys
 	if *db == "" {
 		log.Fatal("importmem: -db is required")
 	}
@@ -52,6 +56,7 @@ func main() {
 
 	a := app.New(st, logger)
 	a.KeepIndex = true
+	a.PendingMax = *pendingMax
 	for _, k := range strings.Split(*kinds, ",") {
 		if k == "" {
 			continue
@@ -71,7 +76,7 @@ func main() {
 		if err != nil {
 			log.Fatalf("import %s: %v", k, err)
 		}
-		fmt.Printf("import %-13s %7.1f s   peak RSS %6d MB   peak heap in use %6d MB\n", k, time.Since(t0).Seconds(), vmHWM(), m.peakMB())
+		fmt.Printf("import %-13s %7.1f s   peak RSS %6d MB (anonymous %6d MB)   peak heap in use %6d MB\n", k, time.Since(t0).Seconds(), vmHWM(), m.anonMB(), m.peakMB())
 	}
 	runtime.GC()
 	var ms runtime.MemStats
@@ -88,7 +93,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("rebuild of %d persons %7.1f s   peak RSS %6d MB   peak heap in use %6d MB\n", n, time.Since(t0).Seconds(), vmHWM(), m.peakMB())
+		fmt.Printf("rebuild of %d persons %7.1f s   peak RSS %6d MB (anonymous %6d MB)   peak heap in use %6d MB\n", n, time.Since(t0).Seconds(), vmHWM(), m.anonMB(), m.peakMB())
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
 		fmt.Printf("heap after the rebuild and a GC: %d MB\n", ms.HeapAlloc>>20)
@@ -104,12 +109,22 @@ type monitor struct {
 	stage    string
 	peak     uint64
 	profiled uint64
+	anonKB   int64 // the process's peak anonymous resident memory (RssAnon), since it started
 }
 
 func (m *monitor) enter(stage string) {
 	m.mu.Lock()
 	m.stage, m.peak = stage, 0
 	m.mu.Unlock()
+}
+
+// anonMB is the peak of the anonymous resident memory so far: the Go heap, SQLite's
+// page caches, but not the database file mapped by SQLite's readers (mmap_size),
+// which VmHWM counts and the kernel may drop at any time.
+func (m *monitor) anonMB() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.anonKB >> 10
 }
 
 func (m *monitor) peakMB() uint64 {
@@ -124,6 +139,9 @@ func (m *monitor) run() {
 		runtime.ReadMemStats(&ms)
 		m.mu.Lock()
 		m.peak = max(m.peak, ms.HeapInuse)
+		if kb, ok := proc.StatusKB("RssAnon"); ok {
+			m.anonKB = max(m.anonKB, kb)
+		}
 		stage, write := m.stage, m.dir != "" && ms.HeapInuse > m.profiled*11/10
 		if write {
 			m.profiled = ms.HeapInuse
