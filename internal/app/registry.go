@@ -141,9 +141,17 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 		}
 	}
 	overflow := false // the import has more rows than pend may keep: the index is rebuilt
+	// A key repeated far apart in a large file is reported by the reader only at the
+	// end of the file (registry.KeysInMemory), while a load that trusts the keys to
+	// be unique (KeysUnique) meets it in the database first: the writing stops there,
+	// and the reader's report, naming the rows, is what the import returns.
+	var repeated error
 	err = pipeline(func(emit func(registry.Row) error) error {
 		return registry.Read(kind, file, r, units, emit)
 	}, func(row registry.Row) error {
+		if repeated != nil {
+			return nil
+		}
 		if pend != nil {
 			pend.add(row)
 			if pend.rows() > a.pendingMax() {
@@ -157,8 +165,16 @@ func (a *App) ImportRegistry(ctx context.Context, sc *auth.Scope, kind, file str
 		if pf != nil {
 			pf.want(row)
 		}
-		return tx.Add(row)
+		err := tx.Add(row)
+		if err != nil && tx.KeysUnique && store.IsUnique(err) {
+			repeated = err
+			return nil
+		}
+		return err
 	})
+	if err == nil {
+		err = repeated
+	}
 	if err = a.importOutcome(err, units); err != nil {
 		if pf != nil {
 			pf.abort()

@@ -259,6 +259,36 @@ func TestDuplicatesAcrossRuns(t *testing.T) {
 	if fmt.Sprint(rows) != "[6 10]" {
 		t.Fatalf("repeats reported at rows %v, want [6 10]: %v", rows, ps)
 	}
+	// One key a run: the runs are merged into one past maxRuns, and the repeats
+	// before and after a merge are reported all the same.
+	KeysInMemory = 1
+	b.Reset()
+	b.WriteString("national_id,bhxh_code,full_name,birth_date,sex,commune_code,village_code,household_id\n")
+	for i := range 200 {
+		id := fmt.Sprintf("0010850%05d", i)
+		if i == 98 || i == 198 {
+			id = "001085000000" // row 2's
+		}
+		if i == 150 {
+			id = "001085000120" // row 122's
+		}
+		fmt.Fprintf(&b, "%s,,Nguyễn Văn An,1985-03-14,M,00004,,\n", id)
+	}
+	_, err = readAll(t, KindPersons, "p.csv", b.String())
+	ps = problems(t, err)
+	got := map[int]string{}
+	for _, p := range ps {
+		got[p.Row] = p.EN
+	}
+	want := map[int]string{100: "duplicate of row 2", 200: "duplicate of row 2", 152: "duplicate of row 122"}
+	if len(got) != len(want) {
+		t.Fatalf("problems %v, want rows %v", ps, want)
+	}
+	for row, en := range want {
+		if !strings.Contains(got[row], en) {
+			t.Errorf("row %d: %q, want %q", row, got[row], en)
+		}
+	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Fatalf("%d temporary files left", len(left))
 	}

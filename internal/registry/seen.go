@@ -79,7 +79,11 @@ func (s *seen) onceNum(f *importer.CSV, col string, a, b uint64) bool {
 		return dupOf(f, col, first.row)
 	}
 	if len(s.nums) >= s.max {
-		if err := s.writeRun(); err != nil {
+		err := s.writeRun()
+		if err == nil && len(s.runs) > maxRuns {
+			err = s.compact(f)
+		}
+		if err != nil {
 			f.Bad(col, "không ghi được tệp tạm để kiểm tra trùng: "+err.Error(), "cannot write the temporary file of the duplicate check: "+err.Error())
 			return false
 		}
@@ -115,13 +119,10 @@ func (s *seen) writeRun() error {
 	}
 	s.runs = append(s.runs, f)
 	w := bufio.NewWriterSize(f, 64<<10)
-	var rec [seenKeyBytes]byte
+	var rec []byte
 	for _, k := range keys {
-		binary.LittleEndian.PutUint64(rec[0:], k.a)
-		binary.LittleEndian.PutUint64(rec[8:], k.b)
-		binary.LittleEndian.PutUint32(rec[16:], uint32(k.row))
-		rec[20] = k.col
-		if _, err := w.Write(rec[:]); err != nil {
+		rec = appendSeen(rec[:0], k)
+		if _, err := w.Write(rec); err != nil {
 			return err
 		}
 	}
@@ -130,6 +131,13 @@ func (s *seen) writeRun() error {
 	}
 	clear(s.nums)
 	return nil
+}
+
+func appendSeen(b []byte, k seenKey) []byte {
+	b = binary.LittleEndian.AppendUint64(b, k.a)
+	b = binary.LittleEndian.AppendUint64(b, k.b)
+	b = binary.LittleEndian.AppendUint32(b, uint32(k.row))
+	return append(b, k.col)
 }
 
 func compareSeen(x, y seenKey) int {
@@ -142,6 +150,9 @@ func compareSeen(x, y seenKey) int {
 	return cmp.Compare(x.row, y.row)
 }
 
+// maxRuns is how many runs a seen keeps open; one more and they are merged into one.
+const maxRuns = 64
+
 // finish reports the repeats across runs, each at its row as a duplicate of the
 // key's first row. A file that needed no run has had them all reported already.
 func (s *seen) finish(f *importer.CSV) error {
@@ -151,6 +162,12 @@ func (s *seen) finish(f *importer.CSV) error {
 	if err := s.writeRun(); err != nil {
 		return err
 	}
+	return s.merge(f, nil)
+}
+
+// merge reads the runs in key order, reports the repeats across them, and writes
+// each key once (at its first row) to out when out is not nil.
+func (s *seen) merge(f *importer.CSV, out *bufio.Writer) error {
 	h := &runHeap{}
 	for _, r := range s.runs {
 		if _, err := r.Seek(0, io.SeekStart); err != nil {
@@ -167,6 +184,7 @@ func (s *seen) finish(f *importer.CSV) error {
 	}
 	heap.Init(h)
 	var first seenKey
+	var rec []byte
 	have := false
 	for h.Len() > 0 {
 		rd := h.rs[0]
@@ -176,6 +194,12 @@ func (s *seen) finish(f *importer.CSV) error {
 			f.BadAt(int(k.row), s.cols[k.col], vi, en)
 		} else {
 			first, have = k, true
+			if out != nil {
+				rec = appendSeen(rec[:0], k)
+				if _, err := out.Write(rec); err != nil {
+					return err
+				}
+			}
 		}
 		ok, err := rd.next()
 		if err != nil {
@@ -188,6 +212,22 @@ func (s *seen) finish(f *importer.CSV) error {
 		}
 	}
 	return nil
+}
+
+// compact merges the runs into one, reporting the repeats among them.
+func (s *seen) compact(f *importer.CSV) error {
+	out, err := os.CreateTemp("", "phusong-keys-*")
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(out, 64<<10)
+	err = s.merge(f, w)
+	if err == nil {
+		err = w.Flush()
+	}
+	s.close()
+	s.runs = []*os.File{out}
+	return err
 }
 
 // close removes the runs.

@@ -195,6 +195,10 @@ func (s *Store) AuditLog(ctx context.Context, action string, limit int) ([]Audit
 	return out, err
 }
 
+// IsUnique reports whether err is a database's refusal of a key that is stored
+// already.
+func IsUnique(err error) bool { return isUnique(err) }
+
 func isUnique(err error) bool {
 	if err == nil {
 		return false
