@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -119,7 +120,7 @@ func (a *App) engine(ctx context.Context) (*engine, error) {
 	// Nobody can use the old index while the lock is held: let it go before the new
 	// one is built, so that the two are never in memory together.
 	a.eng = nil
-	e, err := buildEngine(ctx, a.Store, atlas, ver)
+	e, err := buildEngine(ctx, a.Store, atlas, ver, a.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -130,13 +131,13 @@ func (a *App) engine(ctx context.Context) (*engine, error) {
 	return e, nil
 }
 
-func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver string) (*engine, error) {
-	return buildEngineIn(ctx, st, atlas, ver, rebuildBuckets)
+func buildEngine(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver string, log *slog.Logger) (*engine, error) {
+	return buildEngineIn(ctx, st, atlas, ver, rebuildBuckets, log)
 }
 
 // buildEngineIn builds the engine with the rows filed in the given number of buckets
-// (eachBucket).
-func buildEngineIn(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver string, buckets int) (*engine, error) {
+// (eachBucket), logging its progress to log (when not nil).
+func buildEngineIn(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver string, buckets int, log *slog.Logger) (*engine, error) {
 	start := time.Now()
 	e := &engine{ver: ver, atlas: atlas, communeOf: map[int64]int32{}, villageOf: map[int64]int32{}, personOf: newPersonIndex(), unplaced: map[string]int{}}
 	var communes []coverage.Commune
@@ -167,7 +168,7 @@ func buildEngineIn(ctx context.Context, st *store.Store, atlas *geo.Atlas, ver s
 		return nil, err
 	}
 	var sharedCodes []string
-	err = eachBucket(ctx, st, buckets, func(p store.PersonRow, ivs *heldRows, cards []keyedInterval) error {
+	err = eachBucket(ctx, st, buckets, log, func(p store.PersonRow, ivs *heldRows, cards []keyedInterval) error {
 		scattered := scatteredRows(p, ivs)
 		cp, ok := e.person(p, ivs)
 		if !ok {

@@ -286,9 +286,14 @@ func (p *pending) empty() bool {
 // addTo adds the holder's intervals in this import to a person, each key once (the
 // last row wins, as the store's upsert does), and reports which schemes got some.
 func (p *pending) addTo(cp *coverage.Person, h string) (got [3]bool) {
+	return p.addToWith(cp, h, &p.scratch)
+}
+
+// addToWith is addTo with a scratch buffer of the caller's.
+func (p *pending) addToWith(cp *coverage.Person, h string, scratch *[]keyedInterval) (got [3]bool) {
 	var lists [3][]keyedInterval
-	p.scratch = p.of(h, p.scratch)
-	for _, x := range p.scratch {
+	*scratch = p.of(h, *scratch)
+	for _, x := range *scratch {
 		if x.counts {
 			lists[x.scheme] = upsertKeyed(lists[x.scheme], x)
 		}
@@ -370,8 +375,10 @@ type residentChange struct {
 // writes the engine's maps (queries read them under e.mu).
 func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pending) error {
 	e.lastApply = applyStats{prefetched: len(pend.storedKinds)}
-	u := update{add: make([]coverage.Person, 0, len(pend.persons)), addRows: make([]pendingPerson, 0, len(pend.persons)), pend: pend,
-		bookAdded: true}
+	// The new persons are kept as their rows (40 bytes each) and made again as the
+	// index takes them (update.person): kept whole, at about 150 bytes each, ten
+	// million new persons took 1.5 GB until the index had them.
+	u := update{addRows: make([]pendingPerson, 0, len(pend.persons)), pend: pend, remake: true, bookAdded: true}
 	var (
 		whole    []string           // persons read back whole, by key or holder
 		claimed  = newPersonIndex() // holders whose intervals went with a new person
@@ -396,15 +403,13 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 				whole = append(whole, p.Key)
 				continue
 			}
-			cp, placed := e.person(p, nil)
-			if !placed {
+			if _, placed := e.person(p, nil); !placed {
 				continue
 			}
 			for _, h := range hs {
-				pend.addTo(&cp, h)
 				claimed.set(h, 1)
 			}
-			u.addPerson(pp, cp, hasIDKey(p, func(h string) bool { return pend.lastOf(h) != 0 }))
+			u.addPerson(pp, coverage.Person{}, hasIDKey(p, func(h string) bool { return pend.lastOf(h) != 0 }))
 			continue
 		}
 		// A known person whose record changed. A BHXH code corrected on a list
@@ -556,8 +561,10 @@ func (e *engine) countUnplaced(ctx context.Context, st *store.Store, codes []str
 // update gathers what one step changes in the index: new persons (with what the
 // engine remembers of them) and changes to known ones, with the resident lists.
 type update struct {
-	add       []coverage.Person
-	addRows   []pendingPerson // of pend
+	add       []coverage.Person // the new persons, unless remake
+	addRows   []pendingPerson   // of pend
+	remake    bool              // the new persons are made again from addRows and pend (person)
+	scratch   []keyedInterval   // person's
 	pend      *pending
 	scattered []bool
 	changes   []coverage.Change
@@ -566,8 +573,26 @@ type update struct {
 	bookAdded bool // the new persons' cards are pend's alone: the book takes them
 }
 
+// addPerson adds a new person: their row of pend, and cp unless u.remake.
 func (u *update) addPerson(pp pendingPerson, cp coverage.Person, scattered bool) {
-	u.add, u.addRows, u.scattered = append(u.add, cp), append(u.addRows, pp), append(u.scattered, scattered)
+	if !u.remake {
+		u.add = append(u.add, cp)
+	}
+	u.addRows, u.scattered = append(u.addRows, pp), append(u.scattered, scattered)
+}
+
+// person is the i-th new person: as added, or made again from their row and the
+// intervals of pend filed under their holders (a new person's are pend's alone).
+func (u *update) person(e *engine, i int) coverage.Person {
+	if !u.remake {
+		return u.add[i]
+	}
+	p := u.pend.row(u.addRows[i])
+	cp, _ := e.person(p, nil)
+	for _, h := range intervalHolders(p) {
+		u.pend.addToWith(&cp, h, &u.scratch)
+	}
+	return cp
 }
 
 // movedOn is how the store takes a file of date asOf that places a known person at
@@ -777,7 +802,14 @@ func (e *engine) commit(u *update) error {
 			u.more(yield)
 		}
 	}
-	first, err := e.idx.UpdateEach(slices.Values(u.add), changes)
+	adds := func(yield func(coverage.Person) bool) {
+		for i := range u.addRows {
+			if !yield(u.person(e, i)) {
+				return
+			}
+		}
+	}
+	first, err := e.idx.UpdateEach(adds, changes)
 	if err != nil {
 		return err
 	}
@@ -798,7 +830,7 @@ func (e *engine) commit(u *update) error {
 		}
 		if p.Resident {
 			e.residents.set(pos)
-			e.insertResident(living(u.add[i]))
+			e.insertResident(living(u.person(e, i)))
 		}
 	}
 	for _, b := range u.births {

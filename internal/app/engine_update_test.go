@@ -36,7 +36,7 @@ func sameAsRebuild(t *testing.T, a *App, s *store.Store, step string) {
 	if err != nil || kept.ver != ver {
 		t.Fatalf("%s: kept index at version %q, registry at %q (%v)", step, kept.ver, ver, err)
 	}
-	fresh, err := buildEngineIn(ctx, s, kept.atlas, ver, buckets)
+	fresh, err := buildEngineIn(ctx, s, kept.atlas, ver, buckets, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -28,8 +29,9 @@ const rebuildBuckets = 64
 // eachBucket calls fn with every stored person, a bucket at a time, with the rows
 // filed under them in ivs (fn takes them out, as engine.person does) and their BHYT
 // cards keyed for the book; then calls unplaced with each holder whose rows no
-// person took, and their number.
-func eachBucket(ctx context.Context, st *store.Store, buckets int, fn func(p store.PersonRow, ivs *heldRows, cards []keyedInterval) error, unplaced func(holder string, n int)) (err error) {
+// person took, and their number. It logs its progress to log, when not nil: the
+// rows and persons read, then every eighth of the buckets.
+func eachBucket(ctx context.Context, st *store.Store, buckets int, log *slog.Logger, fn func(p store.PersonRow, ivs *heldRows, cards []keyedInterval) error, unplaced func(holder string, n int)) (err error) {
 	dir, err := os.MkdirTemp("", "phusong-rebuild-")
 	if err != nil {
 		return err
@@ -38,9 +40,11 @@ func eachBucket(ctx context.Context, st *store.Store, buckets int, fn func(p sto
 	defer func() { err = errors.Join(err, rows.close(), persons.close(), os.Remove(dir)) }()
 
 	ids := newHeldRows()
+	var nRows, nPersons int
 	// The cards with their numbers, for the book; the periods without their keys.
 	for _, what := range []store.IntervalsOf{{Cards: true, Keys: true}, {Periods: true}} {
 		if err := st.EachIntervalOf(ctx, nil, what, func(x store.IntervalRow) error {
+			nRows++
 			if strings.HasPrefix(x.Holder, "id:") {
 				ids.add(x)
 				return nil
@@ -50,8 +54,14 @@ func eachBucket(ctx context.Context, st *store.Store, buckets int, fn func(p sto
 			return err
 		}
 	}
-	if err := st.EachPerson(ctx, nil, persons.writePerson); err != nil {
+	if err := st.EachPerson(ctx, nil, func(p store.PersonRow) error {
+		nPersons++
+		return persons.writePerson(p)
+	}); err != nil {
 		return err
+	}
+	if log != nil {
+		log.Info("coverage index: rows read", "cards_and_periods", nRows, "persons", nPersons, "buckets", buckets)
 	}
 
 	var cards []keyedInterval
@@ -98,6 +108,9 @@ func eachBucket(ctx context.Context, st *store.Store, buckets int, fn func(p sto
 			return err
 		}
 		ivs.remaining(unplaced)
+		if log != nil && (b+1)%max(buckets/8, 1) == 0 {
+			log.Info("coverage index: building", "buckets_done", b+1, "of", buckets)
+		}
 	}
 	ids.remaining(unplaced)
 	return nil
