@@ -375,16 +375,16 @@ type residentChange struct {
 // writes the engine's maps (queries read them under e.mu).
 func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pending) error {
 	e.lastApply = applyStats{prefetched: len(pend.storedKinds)}
-	// The new persons are kept as their rows (40 bytes each) and made again as the
-	// index takes them (update.person): kept whole, at about 150 bytes each, ten
-	// million new persons took 1.5 GB until the index had them.
-	u := update{addRows: make([]pendingPerson, 0, len(pend.persons)), pend: pend, remake: true, bookAdded: true}
+	// The new persons are kept as the numbers of their rows in pend (4 bytes each)
+	// and made again as the index takes them (update.person): kept whole, at about
+	// 150 bytes each, ten million new persons took 1.5 GB until the index had them.
+	u := update{pend: pend, remake: true, bookAdded: true}
 	var (
 		whole    []string           // persons read back whole, by key or holder
 		claimed  = newPersonIndex() // holders whose intervals went with a new person
 		orphaned []string           // BHXH codes taken from their persons
 	)
-	for _, pp := range pend.persons {
+	for i, pp := range pend.persons {
 		p := pend.row(pp)
 		hs := intervalHolders(p)
 		pos, known := e.personOf.get(p.Key)
@@ -409,7 +409,7 @@ func (e *engine) applyPending(ctx context.Context, st *store.Store, pend *pendin
 			for _, h := range hs {
 				claimed.set(h, 1)
 			}
-			u.addPerson(pp, coverage.Person{}, hasIDKey(p, func(h string) bool { return pend.lastOf(h) != 0 }))
+			u.addPerson(i, coverage.Person{}, hasIDKey(p, func(h string) bool { return pend.lastOf(h) != 0 }))
 			continue
 		}
 		// A known person whose record changed. A BHXH code corrected on a list
@@ -562,7 +562,7 @@ func (e *engine) countUnplaced(ctx context.Context, st *store.Store, codes []str
 // engine remembers of them) and changes to known ones, with the resident lists.
 type update struct {
 	add       []coverage.Person // the new persons, unless remake
-	addRows   []pendingPerson   // of pend
+	addRows   []int32           // the new persons' rows in pend.persons
 	remake    bool              // the new persons are made again from addRows and pend (person)
 	scratch   []keyedInterval   // person's
 	pend      *pending
@@ -574,11 +574,11 @@ type update struct {
 }
 
 // addPerson adds a new person: their row of pend, and cp unless u.remake.
-func (u *update) addPerson(pp pendingPerson, cp coverage.Person, scattered bool) {
+func (u *update) addPerson(row int, cp coverage.Person, scattered bool) {
 	if !u.remake {
 		u.add = append(u.add, cp)
 	}
-	u.addRows, u.scattered = append(u.addRows, pp), append(u.scattered, scattered)
+	u.addRows, u.scattered = append(u.addRows, int32(row)), append(u.scattered, scattered)
 }
 
 // person is the i-th new person: as added, or made again from their row and the
@@ -587,7 +587,7 @@ func (u *update) person(e *engine, i int) coverage.Person {
 	if !u.remake {
 		return u.add[i]
 	}
-	p := u.pend.row(u.addRows[i])
+	p := u.pend.row(u.pend.persons[u.addRows[i]])
 	cp, _ := e.person(p, nil)
 	for _, h := range intervalHolders(p) {
 		u.pend.addToWith(&cp, h, &u.scratch)
@@ -815,8 +815,8 @@ func (e *engine) commit(u *update) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for i, pp := range u.addRows {
-		p := u.pend.row(pp)
+	for i, row := range u.addRows {
+		p := u.pend.row(u.pend.persons[row])
 		pos := first + int32(i)
 		e.remember(p, pos)
 		if u.scattered[i] {
@@ -986,7 +986,7 @@ func (e *engine) refreshBatch(ctx context.Context, st *store.Store, holders []st
 		pos, known := e.personOf.get(p.Key)
 		if !known {
 			u.pend.addPerson(p)
-			u.addPerson(u.pend.persons[len(u.pend.persons)-1], e.withHistory(cp, past[p.Key]), scattered)
+			u.addPerson(len(u.pend.persons)-1, e.withHistory(cp, past[p.Key]), scattered)
 			continue
 		}
 		u.changes = append(u.changes, coverage.Replace(pos, coverage.BHYT, cp.BHYT), coverage.Replace(pos, coverage.BHXH, cp.BHXH), coverage.Replace(pos, coverage.BHTN, cp.BHTN))
