@@ -284,13 +284,9 @@ func (p *pending) empty() bool {
 }
 
 // addTo adds the holder's intervals in this import to a person, each key once (the
-// last row wins, as the store's upsert does), and reports which schemes got some.
-func (p *pending) addTo(cp *coverage.Person, h string) (got [3]bool) {
-	return p.addToWith(cp, h, &p.scratch)
-}
-
-// addToWith is addTo with a scratch buffer of the caller's.
-func (p *pending) addToWith(cp *coverage.Person, h string, scratch *[]keyedInterval) (got [3]bool) {
+// last row wins, as the store's upsert does), and reports which schemes got some;
+// scratch is the caller's buffer.
+func (p *pending) addTo(cp *coverage.Person, h string, scratch *[]keyedInterval) (got [3]bool) {
 	var lists [3][]keyedInterval
 	*scratch = p.of(h, *scratch)
 	for _, x := range *scratch {
@@ -602,7 +598,7 @@ func (u *update) person(e *engine, i int) coverage.Person {
 	p := u.pend.row(u.pend.persons[u.addRows[i]])
 	cp, _ := e.person(p, nil)
 	for _, h := range intervalHolders(p) {
-		u.pend.addToWith(&cp, h, &u.scratch)
+		u.pend.addTo(&cp, h, &u.scratch)
 	}
 	return cp
 }
