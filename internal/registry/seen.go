@@ -32,7 +32,7 @@ type seen struct {
 }
 
 // KeysInMemory is how many keys the check for repeats in a file holds before it
-// writes them out (about 40 bytes each: 4 million, some 170 MB).
+// writes them out (4 million: about 200 MB, measured at 10M persons).
 var KeysInMemory = 4 << 20
 
 // seenAt is where a key was met: its row and the column it was checked on (the
