@@ -376,8 +376,8 @@ type residentAt struct {
 	ok               bool // false: none
 }
 
-func residentOf(cp coverage.Person) residentAt {
-	return residentAt{commune: cp.Commune, village: cp.Village, birth: cp.Birth, ok: true}
+func residentOf(commune, village int32, birth civil.Date) residentAt {
+	return residentAt{commune: commune, village: village, birth: birth, ok: true}
 }
 
 // applyPending is applyImport's work; the caller holds engMu, so only this goroutine
@@ -590,18 +590,20 @@ func (u *update) addPerson(row int, cp coverage.Person, scattered bool) {
 	u.addRows, u.scattered = append(u.addRows, int32(row)), append(u.scattered, scattered)
 }
 
-// person is the i-th new person: as added, or made again from their row and the
-// intervals of pend filed under their holders (a new person's are pend's alone).
-func (u *update) person(e *engine, i int) coverage.Person {
+// person is the i-th new person, and whether they are a resident: as added, or made
+// again from their row and the intervals of pend filed under their holders (a new
+// person's are pend's alone).
+func (u *update) person(e *engine, i int) (coverage.Person, bool) {
+	pp := u.pend.persons[u.addRows[i]]
 	if !u.remake {
-		return u.add[i]
+		return u.add[i], u.pend.row(pp).Resident
 	}
-	p := u.pend.row(u.pend.persons[u.addRows[i]])
+	p := u.pend.row(pp)
 	cp, _ := e.person(p, nil)
 	for _, h := range intervalHolders(p) {
 		u.pend.addTo(&cp, h, &u.scratch)
 	}
-	return cp
+	return cp, p.Resident
 }
 
 // movedOn is how the store takes a file of date asOf that places a known person at
@@ -669,14 +671,12 @@ func (e *engine) recordChanged(u *update, pos int32, p store.PersonRow, cp cover
 	u.changes = append(u.changes, moves...)
 	if old.Commune != cp.Commune || old.Village != cp.Village {
 		if wasResident {
-			u.births = append(u.births, residentChange{
-				from: residentAt{commune: old.Commune, village: old.Village, birth: birth, ok: true},
-				to:   residentAt{commune: cp.Commune, village: cp.Village, birth: birth, ok: true}})
+			u.births = append(u.births, residentChange{from: residentOf(old.Commune, old.Village, birth), to: residentOf(cp.Commune, cp.Village, birth)})
 		}
 	}
 	if p.Resident && !wasResident {
 		e.residents.set(pos)
-		u.births = append(u.births, residentChange{to: residentAt{commune: cp.Commune, village: cp.Village, birth: birth, ok: true}})
+		u.births = append(u.births, residentChange{to: residentOf(cp.Commune, cp.Village, birth)})
 	}
 	e.mu.Lock()
 	e.remember(p, pos)
@@ -811,9 +811,16 @@ func (e *engine) commit(u *update) error {
 			u.more(yield)
 		}
 	}
+	// New residents join the birth lists where they live (applied below, with the
+	// engine's lock, after the index has them).
 	adds := func(yield func(coverage.Person) bool) {
 		for i := range u.addRows {
-			if !yield(u.person(e, i)) {
+			cp, resident := u.person(e, i)
+			if resident {
+				lv := living(cp)
+				u.births = append(u.births, residentChange{to: residentOf(lv.Commune, lv.Village, lv.Birth)})
+			}
+			if !yield(cp) {
 				return
 			}
 		}
@@ -839,7 +846,6 @@ func (e *engine) commit(u *update) error {
 		}
 		if p.Resident {
 			e.residents.set(pos)
-			u.births = append(u.births, residentChange{to: residentOf(living(u.person(e, i)))})
 		}
 	}
 	e.applyBirths(u.births)

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"container/heap"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -235,12 +234,11 @@ func (s *seen) close() {
 	if s == nil {
 		return
 	}
-	var errs []error
 	for _, r := range s.runs {
-		errs = append(errs, r.Close(), os.Remove(r.Name()))
+		r.Close() // temporary files: nothing to do about a failure
+		os.Remove(r.Name())
 	}
 	s.runs = nil
-	_ = errors.Join(errs...) // temporary files: nothing to do about a failure
 }
 
 type runReader struct {

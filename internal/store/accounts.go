@@ -26,7 +26,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	u.CreatedAt = time.Now().UTC()
 	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO users (username, display_name, password_hash, created_at)
 		VALUES (?, ?, ?, ?) RETURNING id`), u.Username, u.DisplayName, u.PasswordHash, u.CreatedAt).Scan(&u.ID)
-	if isUnique(err) {
+	if IsUnique(err) {
 		return fault.Newf(fault.Conflict, "tên đăng nhập %s đã có", "username %s exists already", u.Username)
 	}
 	return err
@@ -197,9 +197,7 @@ func (s *Store) AuditLog(ctx context.Context, action string, limit int) ([]Audit
 
 // IsUnique reports whether err is a database's refusal of a key that is stored
 // already.
-func IsUnique(err error) bool { return isUnique(err) }
-
-func isUnique(err error) bool {
+func IsUnique(err error) bool {
 	if err == nil {
 		return false
 	}

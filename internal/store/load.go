@@ -164,10 +164,10 @@ func (s *Store) secondaryIndexes(ctx context.Context, q querier, table string) (
 	return out, rows.Err()
 }
 
-// fresh reports whether a batch may be COPYed straight into a table being loaded: no
-// primary key of it was met before in the import, or the import's keys are unique. Keys are kept as 64-bit hashes; a
-// collision only sends the rest of the import through the upsert, which is always
-// right, only slower.
+// fresh reports whether a batch may be COPYed straight into a table being loaded: the
+// import's keys are unique, or no primary key of the batch was met before in the
+// import. Keys are kept as 64-bit hashes; a collision only sends the rest of the
+// import through the upsert, which is always right, only slower.
 func (l *load) fresh(rows [][]any, key []int) bool {
 	if l == nil || !l.direct {
 		return false
