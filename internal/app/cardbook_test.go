@@ -136,7 +136,7 @@ func TestCardBookAcrossChunks(t *testing.T) {
 	var b cardBook
 	card := func(pos, i int) keyedInterval {
 		return keyedInterval{key: ivKey{card: uint32(pos)}, scheme: coverage.BHYT, counts: true,
-			iv: coverage.Interval{From: civil.Date(i), To: civil.Date(pos)}}
+			iv: coverage.Interval{From: civil.Date(i), To: civil.Date(20000 + pos%10000)}}
 	}
 	lists := map[int32][]keyedInterval{}
 	const persons = 3 * bookChunk / 2
@@ -173,5 +173,52 @@ func TestCardBookAcrossChunks(t *testing.T) {
 	}
 	if p, c := b.size(); p != len(lists) || c != live {
 		t.Fatalf("size %d persons %d cards, want %d and %d", p, c, len(lists), live)
+	}
+}
+
+// A card packs into a word and back unchanged at the edges of each field; a card
+// that does not fit leaves its holder unbooked (read from the store), not wrong.
+func TestBookCardPacking(t *testing.T) {
+	card := func(key uint32, from, to civil.Date, issuing coverage.Province, g coverage.PayerGroup) keyedInterval {
+		return keyedInterval{key: ivKey{card: key}, scheme: coverage.BHYT, counts: true,
+			iv: coverage.Interval{From: from, To: to, Issuing: issuing, Group: g}}
+	}
+	last := civil.Date(bookOpen - 1) // 2149-06-05
+	fits := []keyedInterval{
+		card(cardKey("HN2680123456789"), civil.MustParse("2025-01-01"), civil.MustParse("2025-12-31"), 68, coverage.GroupHousehold),
+		card(cardKey("ZZ9990123456789"), 0, last, 99, coverage.GroupOther),
+		card(cardKey("0123456789"), civil.MustParse("1992-08-15"), civil.Max, 0, coverage.GroupUnknown),
+		card(0, 0, 0, 1, coverage.GroupEmployerEmployee),
+	}
+	for _, k := range fits {
+		c, ok := packCard(k.key.card, k.iv)
+		if !ok || c.unpack() != k {
+			t.Errorf("%+v: packed %v, back %+v", k, ok, c.unpack())
+		}
+	}
+	tooWide := []keyedInterval{
+		card(1, -1, 10, 1, 1),               // before 1970
+		card(1, 10, last+1, 1, 1),           // after 2149, not open
+		card(1, civil.Min, civil.Max, 1, 1), // 1900
+		card(bookOddKey, 10, 20, 1, 1),      // a key past 20 bits
+		card(1, 10, 20, 1, coverage.PayerGroup(16)),
+	}
+	for _, k := range tooWide {
+		if _, ok := packCard(k.key.card, k.iv); ok {
+			t.Errorf("%+v packed", k)
+		}
+	}
+	var b cardBook
+	b.set(0, fits)
+	if got, ok := b.get(0, nil); !ok || !slices.Equal(got, fits) {
+		t.Fatalf("booked %v %v, want %v", got, ok, fits)
+	}
+	b.set(1, []keyedInterval{fits[0], tooWide[0]})
+	if b.known(1) {
+		t.Fatal("a holder with a card that does not pack is booked")
+	}
+	b.set(0, []keyedInterval{fits[1], tooWide[1]})
+	if b.known(0) || b.spare != len(fits) {
+		t.Fatalf("position 0 given a card that does not pack: known %v, %d spare", b.known(0), b.spare)
 	}
 }

@@ -42,7 +42,9 @@
 // # Layout
 //
 // Every count is a series: the sorted days on which it changes and the count from
-// each of those days on (int32 each), so a count on D is one binary search. A series
+// each of those days on, packed in blocks of 16 (steps: the first day and count of a
+// block in full, the others as one- to four-byte offsets from them), so a count on D
+// is one binary search among the blocks and a scan of at most 15 offsets. A series
 // exists per (scheme, commune, breakdown value), per (scheme, village) and per
 // issuing province for BHYT. Apply adds its deltas to a small sorted overlay per
 // series (days and cumulative deltas) that queries read together with the base;

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/phusong/phusong/internal/civil"
 )
@@ -299,12 +300,12 @@ func (x *Index) Stats() Stats {
 	for _, h := range ps.moved {
 		st.PersonBytes += 48 + cap(h)*12
 	}
-	st.SeriesBytes = len(x.series) * 96
+	st.SeriesBytes = len(x.series) * int(unsafe.Sizeof(series{}))
 	for i := range x.series {
 		sr := &x.series[i]
-		st.Steps += len(sr.days)
+		st.Steps += int(sr.base.n)
 		st.OverlaySteps += len(sr.odays)
-		st.SeriesBytes += (cap(sr.days) + cap(sr.cum) + cap(sr.odays) + cap(sr.ocum)) * 4
+		st.SeriesBytes += sr.base.bytes() + (cap(sr.odays)+cap(sr.ocum))*4
 	}
 	return st
 }
