@@ -330,15 +330,21 @@ func (e *engine) sortBirths() {
 	}
 }
 
-// residents counts the residents of a sorted list of birth dates on d: all of them
-// born by d, and those of working age (15 to 59: born after d − 60 years and by
-// d − 15 years).
-func residents(births []civil.Date, d civil.Date) (all, working int64) {
+// workingAges are d, d − 15 years and d − 60 years, for residents.
+func workingAges(d civil.Date) [3]civil.Date {
+	return [3]civil.Date{d, d.AddMonths(-15 * 12), d.AddMonths(-60 * 12)}
+}
+
+// residents counts the residents of a sorted list of birth dates on d (ages is
+// workingAges(d), computed once for all the lists of a date): all of them born by
+// d, and those of working age (15 to 59: born after d − 60 years and by d − 15
+// years).
+func residents(births []civil.Date, ages [3]civil.Date) (all, working int64) {
 	upTo := func(x civil.Date) int64 {
 		n, _ := slices.BinarySearch(births, x+1)
 		return int64(n)
 	}
-	return upTo(d), upTo(d.AddMonths(-15*12)) - upTo(d.AddMonths(-60*12))
+	return upTo(ages[0]), upTo(ages[1]) - upTo(ages[2])
 }
 
 // residentsOn counts the registry's residents of every unit on d, on d's boundaries
@@ -356,8 +362,9 @@ func (e *engine) residentsOn(atlas *geo.Atlas, d civil.Date) (all, working map[i
 	// The birth lists hold residents where they live now; a resident who lived
 	// elsewhere on d counts there.
 	moved := e.movedResidents(d)
+	ages := workingAges(d)
 	for i, b := range e.births {
-		n, w := residents(b, d)
+		n, w := residents(b, ages)
 		if m, ok := moved.communes[int32(i)]; ok {
 			n, w = n+m[0], w+m[1]
 		}
@@ -376,7 +383,7 @@ func (e *engine) residentsOn(atlas *geo.Atlas, d civil.Date) (all, working map[i
 		}
 	}
 	for i, b := range e.vbirths {
-		n, w := residents(b, d)
+		n, w := residents(b, ages)
 		m := moved.villages[int32(i)]
 		all[e.villageIDs[i]], working[e.villageIDs[i]] = n+m[0], w+m[1]
 	}
@@ -417,8 +424,9 @@ func (e *engine) movedResidents(d civil.Date) residentMoves {
 			aways = append(aways, a)
 		}
 	})
+	ages := workingAges(d)
 	for _, a := range aways {
-		n, w := residents([]civil.Date{e.idx.Birth(a.p)}, d)
+		n, w := residents([]civil.Date{e.idx.Birth(a.p)}, ages)
 		if n == 0 {
 			continue
 		}
