@@ -44,9 +44,9 @@ const outreachPersonCols = "p.person_key, p.national_id, p.bhxh_code, p.full_nam
 func (s *Store) personCards(area OutreachArea) (string, []any) {
 	w, a := area.where()
 	// The few cards that name a national ID of the area are found first (nids, by
-	// the partial index of 0010), and only then joined to the area's persons:
-	// asked as one join, PostgreSQL walked every person of the country in national
-	// ID order to meet them (1.8 s of a list at 1M persons).
+	// the partial index of 0010), and only then joined to the area's persons.
+	// Asked as one join over that index, PostgreSQL walked every person of the
+	// country in national ID order to meet them (1.8 s of a list at 1M persons).
 	q := s.codeOwners(area) + `,
 	nids AS (
 		SELECT DISTINCT c.national_id AS ni FROM bhyt_cards c
