@@ -43,20 +43,13 @@ const outreachPersonCols = "p.person_key, p.national_id, p.bhxh_code, p.full_nam
 // (owners), those naming a national ID to its person.
 func (s *Store) personCards(area OutreachArea) (string, []any) {
 	w, a := area.where()
-	// The few cards that name a national ID of the area are found first (nids, by
-	// the partial index of 0010), and only then joined to the area's persons.
-	// Asked as one join over that index, PostgreSQL walked every person of the
-	// country in national ID order to meet them (1.8 s of a list at 1M persons).
 	q := s.codeOwners(area) + `,
-	nids AS (
-		SELECT DISTINCT c.national_id AS ni FROM bhyt_cards c
-		WHERE c.national_id <> '' AND ` + s.inKeys("c.national_id", "SELECT p.national_id FROM persons p WHERE "+w+" AND p.national_id <> ''") + `),
 	pc AS (
 		SELECT o.person_key, c.card_no, c.valid_from, c.valid_to FROM owners o JOIN bhyt_cards c ON c.bhxh_code = o.bhxh_code
 		WHERE ` + s.inKeys("c.bhxh_code", "SELECT bhxh_code FROM owners") + `
 		UNION
 		SELECT p.person_key, c.card_no, c.valid_from, c.valid_to FROM persons p JOIN bhyt_cards c ON c.national_id = p.national_id
-		WHERE ` + w + ` AND c.national_id <> '' AND ` + s.inKeys("c.national_id", "SELECT ni FROM nids") + ` AND ` + s.inKeys("p.national_id", "SELECT ni FROM nids") + `)`
+		WHERE ` + w + ` AND p.national_id <> '' AND ` + s.inKeys("c.national_id", "SELECT p.national_id FROM persons p WHERE "+w+" AND p.national_id <> ''") + `)`
 	return q, slices.Concat(a, a, a)
 }
 
