@@ -203,10 +203,10 @@ func (w *stepWriter) done() steps {
 
 // stepReader reads the steps in day order.
 type stepReader struct {
-	s                     *steps
-	i                     int // the next step
-	k, dw, cw, days, cums int // the block of the step before
-	day, cum              int32
+	s                  *steps
+	i                  int // the next step
+	dw, cw, days, cums int // the block of the step before
+	day, cum           int32
 }
 
 // next moves to the next step; false after the last.
@@ -217,7 +217,7 @@ func (r *stepReader) next() bool {
 	}
 	b, j := r.i/stepBlock, r.i%stepBlock
 	if j == 0 {
-		r.k, r.dw, r.cw, r.days, r.cums = s.block(b)
+		_, r.dw, r.cw, r.days, r.cums = s.block(b)
 		r.day, r.cum = s.day[b], s.cum[b]
 	} else {
 		r.day = s.day[b] + int32(get(s.data, r.days, r.dw, j-1))
