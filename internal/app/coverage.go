@@ -102,6 +102,11 @@ func (a *App) Coverage(ctx context.Context, sc *auth.Scope, q CoverageQuery) (*C
 			if out.Series, err = e.idx.MonthEnds(area, scheme, q.Date.AddMonths(-q.SeriesMonths), q.Date); err != nil {
 				return nil, fault.New(fault.Invalid, err.Error(), err.Error())
 			}
+			for i, p := range out.Series {
+				if u.Level == geo.Village { // on the boundaries of each month end
+					out.Series[i].Covered = e.onVillage(atlas, u, p.Date, e.covered(scheme, p.Date))
+				}
+			}
 		}
 	}
 	return &out, nil
@@ -113,7 +118,7 @@ func (a *App) measure(ctx context.Context, e *engine, atlas *geo.Atlas, units []
 	res := make([]CoverageResult, len(units))
 	for i, x := range units {
 		res[i] = CoverageResult{UnitCode: x.Code, Name: x.NameOn(d).FullName, Level: x.Level, Date: d, Scheme: s.String(),
-			Basis: "residence", Covered: e.coveredUnit(x, counts, s, d)}
+			Basis: "residence", Covered: e.coveredUnit(atlas, x, counts, s, d)}
 	}
 	return res, a.fillDenominators(ctx, e, atlas, units, res, s, d)
 }
@@ -157,16 +162,55 @@ func (e *engine) countsOn(atlas *geo.Atlas, s coverage.Scheme, d civil.Date) map
 }
 
 // coveredUnit is a unit's count: villages from the engine, others from countsOn.
-func (e *engine) coveredUnit(u *geo.Unit, counts map[int64]int64, s coverage.Scheme, d civil.Date) int64 {
+func (e *engine) coveredUnit(atlas *geo.Atlas, u *geo.Unit, counts map[int64]int64, s coverage.Scheme, d civil.Date) int64 {
 	if u.Level == geo.Village {
-		v, ok := e.villageOf[u.ID]
-		if !ok {
-			return 0
-		}
-		n, _ := e.idx.Covered(coverage.InVillage(v), s, d)
-		return n
+		return e.onVillage(atlas, u, d, e.covered(s, d))
 	}
 	return counts[u.ID]
+}
+
+// covered counts an area's covered persons in a scheme on d (0 for an area the index
+// does not hold).
+func (e *engine) covered(s coverage.Scheme, d civil.Date) func(coverage.Area) int64 {
+	return func(a coverage.Area) int64 {
+		n, _ := e.idx.Covered(a, s, d)
+		return n
+	}
+}
+
+// onVillage is a figure of village u on d, on d's boundaries: count of the persons
+// filed under u, plus count of each village not in force on d that lineage carries
+// onto u, by share with the largest remainder (as countsOn carries communes). Persons
+// stay filed under the village their records named: a village merged in 2027 still
+// counts its 2026 persons, and the 2027 village counts them after the merge.
+func (e *engine) onVillage(atlas *geo.Atlas, u *geo.Unit, d civil.Date, count func(coverage.Area) int64) int64 {
+	var n int64
+	if v, ok := e.villageOf[u.ID]; ok {
+		n = count(coverage.InVillage(v))
+	}
+	for _, r := range atlas.Related(u.ID) {
+		v, ok := e.villageOf[r.ID]
+		if !ok || r.ValidOn(d) {
+			continue
+		}
+		if c := count(coverage.InVillage(v)); c != 0 {
+			n += atlas.Apportion(r, r.LastDay(), d, c)[u]
+		}
+	}
+	return n
+}
+
+// unitFigure is a figure the index holds for u on d: a province's or commune's own,
+// a village's carried by lineage (onVillage); false for other units.
+func (e *engine) unitFigure(atlas *geo.Atlas, u *geo.Unit, d civil.Date, count func(coverage.Area) int64) (int64, bool) {
+	area, ok := e.area(u)
+	switch {
+	case !ok:
+		return 0, false
+	case u.Level == geo.Village:
+		return e.onVillage(atlas, u, d, count), true
+	}
+	return count(area), true
 }
 
 // fillDetail adds the breakdown and the insured-elsewhere count where the engine

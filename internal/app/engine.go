@@ -385,7 +385,23 @@ func (e *engine) residentsOn(atlas *geo.Atlas, d civil.Date) (all, working map[i
 	for i, b := range e.vbirths {
 		n, w := residents(b, ages)
 		m := moved.villages[int32(i)]
-		all[e.villageIDs[i]], working[e.villageIDs[i]] = n+m[0], w+m[1]
+		n, w = n+m[0], w+m[1]
+		if n == 0 && w == 0 {
+			continue
+		}
+		u := atlas.Unit(e.villageIDs[i])
+		if u.ValidOn(d) {
+			all[u.ID] += n
+			working[u.ID] += w
+			continue
+		}
+		// A village not in force on d: its residents are carried like the covered
+		// persons (onVillage), to villages only.
+		wparts := atlas.Apportion(u, u.LastDay(), d, w)
+		for to, part := range atlas.Apportion(u, u.LastDay(), d, n) {
+			all[to.ID] += part
+			working[to.ID] += wparts[to]
+		}
 	}
 	return all, working
 }

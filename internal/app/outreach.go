@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/phusong/phusong/internal/auth"
@@ -18,8 +19,12 @@ import (
 // outreachPlace is a list's commune and, optionally, village on a date.
 type outreachPlace struct {
 	atlas   *geo.Atlas
+	date    civil.Date
 	commune *geo.Unit
 	village *geo.Unit // nil: the whole commune
+	// communes and villages are the other filings whose persons may live in the
+	// place on its date (filings).
+	communes, villages []int64
 }
 
 // target is the unit whose grants decide access: the village when one is named.
@@ -31,11 +36,70 @@ func (p outreachPlace) target() *geo.Unit {
 }
 
 func (p outreachPlace) area() store.OutreachArea {
-	a := store.OutreachArea{CommuneID: p.commune.ID}
+	a := store.OutreachArea{CommuneID: p.commune.ID, Communes: p.communes, Villages: p.villages}
 	if p.village != nil {
 		a.VillageID = p.village.ID
 	}
 	return a
+}
+
+// filings finds the units other than the place whose persons may live in it on its
+// date: for a village, the villages lineage carries onto it; for a commune, the
+// communes lineage carries onto it, and the villages of the commune (or carried onto
+// them) that were ever under another commune. placeRows keeps those who do.
+func (p *outreachPlace) filings() {
+	if p.village != nil {
+		p.villages = unitIDs(carriedOnto(p.atlas, p.village, p.date))
+		return
+	}
+	mine := map[int64]bool{p.commune.ID: true}
+	for _, c := range carriedOnto(p.atlas, p.commune, p.date) {
+		mine[c.ID] = true
+		p.communes = append(p.communes, c.ID)
+	}
+	for _, w := range p.atlas.Children(p.commune.ID, p.date) {
+		for _, v := range append([]*geo.Unit{w}, carriedOnto(p.atlas, w, p.date)...) {
+			if slices.ContainsFunc(v.Parents, func(pp geo.ParentPeriod) bool { return !mine[pp.ParentID] }) {
+				p.villages = append(p.villages, v.ID)
+			}
+		}
+	}
+}
+
+func unitIDs(us []*geo.Unit) []int64 {
+	out := make([]int64, len(us))
+	for i, u := range us {
+		out[i] = u.ID
+	}
+	return out
+}
+
+// placeRows keeps the rows of persons who may live in the place on its date, each
+// placed on that date's boundaries: its commune and village then, where the records
+// placed it (filed under an earlier unit), and whether the residence is to confirm.
+func (p outreachPlace) placeRows(rows []outreach.Row) []outreach.Row {
+	seen := map[[2]int64]filedPlace{}
+	out := rows[:0]
+	for _, r := range rows {
+		k := [2]int64{r.CommuneID, r.VillageID}
+		fp, ok := seen[k]
+		if !ok {
+			fp = placeFiled(p.atlas, r.CommuneID, r.VillageID, p.date)
+			seen[k] = fp
+		}
+		if !fp.in(p.commune, p.village) {
+			continue
+		}
+		r.CommuneID, r.VillageID = p.commune.ID, 0
+		if v := fp.village(); v != nil {
+			r.VillageID = v.ID
+		} else if p.village != nil {
+			r.VillageID = p.village.ID
+		}
+		r.FiledUnder, r.ToConfirm = fp.filed, fp.confirm
+		out = append(out, r)
+	}
+	return out
 }
 
 // findPlace resolves a commune code and an optional village code on a date. Lists
@@ -52,12 +116,13 @@ func (a *App) findPlace(ctx context.Context, unitCode, villageCode string, d civ
 	if u.Level != geo.Commune {
 		return outreachPlace{}, fault.Newf(fault.Invalid, "danh sách vận động lập theo xã/phường; %s không phải xã/phường", "outreach lists are per commune; %s is not a commune", u.Code)
 	}
-	p := outreachPlace{atlas: atlas, commune: u}
+	p := outreachPlace{atlas: atlas, date: d, commune: u}
 	if villageCode = strings.TrimSpace(villageCode); villageCode != "" {
 		if p.village, err = atlas.FindVillage(u.ID, villageCode, d); err != nil {
 			return outreachPlace{}, err
 		}
 	}
+	p.filings()
 	return p, nil
 }
 
@@ -173,6 +238,7 @@ func (a *App) fillList(ctx context.Context, l *outreach.List, p outreachPlace, o
 	if err != nil {
 		return err
 	}
+	rows = p.placeRows(rows)
 	if !full {
 		rows = inAssignments(rows, own)
 	}
@@ -303,7 +369,7 @@ func (a *App) RecordContact(ctx context.Context, sc *auth.Scope, personKey, outc
 		return nil, err
 	}
 	c := &outreach.Contact{PersonKey: personKey, Outcome: o, Note: strings.TrimSpace(note), ContactedOn: d, RecordedBy: sc.UserID}
-	if c.AssignmentID, err = a.contactRight(ctx, sc, place); err != nil {
+	if c.AssignmentID, err = a.contactRight(ctx, sc, place, d); err != nil {
 		return nil, err
 	}
 	if err := a.Store.AddContact(ctx, c); err != nil {
@@ -313,33 +379,52 @@ func (a *App) RecordContact(ctx context.Context, sc *auth.Scope, personKey, outc
 	return c, nil
 }
 
-// contactRight checks that the caller may record a contact with a person living in
-// place, and finds the assignment it belongs to (0 for an officer without one).
-func (a *App) contactRight(ctx context.Context, sc *auth.Scope, place store.OutreachArea) (int64, error) {
+// contactRight checks that the caller may record a contact on d with a person whose
+// records place them in filed, and finds the assignment it belongs to (0 for an
+// officer without one). The person is placed on d's boundaries first (placeFiled):
+// a collector of a merged village reaches the persons filed under the villages
+// merged into it; a person of a split unit may be reached from each side.
+func (a *App) contactRight(ctx context.Context, sc *auth.Scope, filed store.OutreachArea, d civil.Date) (int64, error) {
 	atlas, err := a.Atlas(ctx)
 	if err != nil {
 		return 0, err
 	}
-	unit := place.CommuneID
-	if place.VillageID != 0 {
-		unit = place.VillageID
+	var places []store.OutreachArea
+	fp := placeFiled(atlas, filed.CommuneID, filed.VillageID, d)
+	if v := fp.village(); v != nil && len(fp.communes) == 1 {
+		places = append(places, store.OutreachArea{CommuneID: fp.communes[0].ID, VillageID: v.ID})
+	} else {
+		for _, c := range fp.communes {
+			places = append(places, store.OutreachArea{CommuneID: c.ID})
+		}
 	}
-	var found int64
-	if sc.Can(auth.OutreachWork, unit) && sc.UserID > 0 {
-		own, err := a.Store.Assignments(ctx, sc.UserID, "")
-		if err != nil {
+	if len(places) == 0 {
+		places = append(places, filed)
+	}
+	var own []outreach.Assignment
+	if sc.UserID > 0 {
+		if own, err = a.Store.Assignments(ctx, sc.UserID, ""); err != nil {
 			return 0, err
 		}
-		for _, as := range own {
-			if as.Covers(place.CommuneID, place.VillageID) {
-				found = as.ID
+	}
+	for _, place := range places {
+		unit := place.CommuneID
+		if place.VillageID != 0 {
+			unit = place.VillageID
+		}
+		var found int64
+		if sc.Can(auth.OutreachWork, unit) {
+			for _, as := range own {
+				if as.Covers(place.CommuneID, place.VillageID) {
+					found = as.ID
+				}
 			}
 		}
+		if found != 0 || isOfficer(sc, atlas, unit) {
+			return found, nil
+		}
 	}
-	if found == 0 && !isOfficer(sc, atlas, unit) {
-		return 0, fault.ErrForbidden
-	}
-	return found, nil
+	return 0, fault.ErrForbidden
 }
 
 func writeIndentedJSON(w io.Writer, v any) error {

@@ -127,19 +127,13 @@ func (a *App) actuals(ctx context.Context, e *engine, atlas *geo.Atlas, units []
 		for i, u := range units {
 			r := rs[i]
 			act := targets.Actual{Indicator: ind, Covered: r.Covered, Denominator: r.Denominator, Source: targets.DenominatorSource(r.DenominatorSource)}
-			area, ok := e.area(u)
 			if ind == targets.VoluntaryBHXHCount {
-				act.Covered = 0
-				if ok {
-					act.Covered = e.voluntary(area, d)
-				}
+				act.Covered, _ = e.unitFigure(atlas, u, d, e.voluntary(d))
 			}
 			if ind.IsPercent() && act.Denominator == 0 {
 				continue
 			}
-			if ok {
-				act.Series = e.series(area, ind, d)
-			}
+			act.Series = e.series(atlas, u, ind, d)
 			out[i] = append(out[i], act)
 		}
 	}
@@ -162,28 +156,34 @@ func (e *engine) area(u *geo.Unit) (coverage.Area, bool) {
 	return coverage.Area{}, false
 }
 
-func (e *engine) voluntary(area coverage.Area, d civil.Date) int64 {
-	counts, err := e.idx.Breakdown(area, coverage.BHXH, coverage.DimKind, d)
-	if err != nil {
+// voluntary counts an area's voluntary BHXH participants on d.
+func (e *engine) voluntary(d civil.Date) func(coverage.Area) int64 {
+	return func(area coverage.Area) int64 {
+		counts, err := e.idx.Breakdown(area, coverage.BHXH, coverage.DimKind, d)
+		if err != nil {
+			return 0
+		}
+		for _, c := range counts {
+			if c.Value == "voluntary" {
+				return c.Covered
+			}
+		}
 		return 0
 	}
-	for _, c := range counts {
-		if c.Value == "voluntary" {
-			return c.Covered
-		}
-	}
-	return 0
 }
 
-func (e *engine) series(area coverage.Area, ind targets.Indicator, d civil.Date) []targets.Point {
+// series is an indicator's count at the last six month ends up to d, for units the
+// engine indexes (nil for others).
+func (e *engine) series(atlas *geo.Atlas, u *geo.Unit, ind targets.Indicator, d civil.Date) []targets.Point {
 	from := d.AddMonths(-6)
 	var out []targets.Point
 	for m := from.MonthEnd(); m <= d; m = m.AddDays(1).MonthEnd() {
-		n, err := e.idx.Covered(area, indicatorScheme[ind], m)
+		count := e.covered(indicatorScheme[ind], m)
 		if ind == targets.VoluntaryBHXHCount {
-			n, err = e.voluntary(area, m), nil
+			count = e.voluntary(m)
 		}
-		if err != nil {
+		n, ok := e.unitFigure(atlas, u, m, count)
+		if !ok {
 			return nil
 		}
 		out = append(out, targets.Point{Date: m, Covered: n})

@@ -129,14 +129,14 @@ func TestOutreachExports(t *testing.T) {
 		outreachDB(t, db)
 		csv := mustRun(t, db, "outreach", "expiring", "--unit", "24781", "--date", "2026-03-01", "--days", "92", "--format", "csv")
 		lines := strings.Split(strings.TrimSpace(csv), "\n")
-		if lines[0] != "national_id,full_name,birth_date,commune_code,village_code,household_id,card_no,valid_to,outcome,outcome_date,outcome_note" {
+		if lines[0] != "national_id,full_name,birth_date,commune_code,village_code,household_id,card_no,valid_to,outcome,outcome_date,outcome_note,filed_under,residence_to_confirm" {
 			t.Errorf("expiring CSV header: %s", lines[0])
 		}
-		if len(lines) != 2 || lines[1] != "068190004567,Trần Thị Bình,1990-11-02,24781,TDP01,HGD-0001,GD4686801234568,2026-05-31,,," {
+		if len(lines) != 2 || lines[1] != "068190004567,Trần Thị Bình,1990-11-02,24781,TDP01,HGD-0001,GD4686801234568,2026-05-31,,,,," {
 			t.Errorf("expiring CSV:\n%s", csv)
 		}
 		csv = mustRun(t, db, "outreach", "uncovered", "--unit", "24781", "--date", "2026-09-15", "--format", "csv")
-		if h := strings.SplitN(csv, "\n", 2)[0]; h != "national_id,full_name,birth_date,commune_code,village_code,household_id,outcome,outcome_date,outcome_note" {
+		if h := strings.SplitN(csv, "\n", 2)[0]; h != "national_id,full_name,birth_date,commune_code,village_code,household_id,outcome,outcome_date,outcome_note,filed_under,residence_to_confirm" {
 			t.Errorf("uncovered CSV header: %s", h)
 		}
 
@@ -161,7 +161,7 @@ func TestOutreachExports(t *testing.T) {
 		if !strings.Contains(rows[0][0], "Người dân chưa có thẻ BHYT") || !strings.Contains(rows[0][0], "24781") || !strings.Contains(rows[0][0], "15/09/2026") {
 			t.Errorf("xlsx title: %q", rows[0][0])
 		}
-		wantHead := []string{"Số định danh", "Họ và tên", "Ngày sinh", "Xã/phường", "Thôn/tổ", "Mã hộ", "Kết quả liên hệ", "Ngày liên hệ", "Ghi chú"}
+		wantHead := []string{"Số định danh", "Họ và tên", "Ngày sinh", "Xã/phường", "Thôn/tổ", "Mã hộ", "Kết quả liên hệ", "Ngày liên hệ", "Ghi chú", "Đơn vị ghi trong hồ sơ (trước sắp xếp)", "Cần xác minh nơi ở"}
 		if !reflect.DeepEqual(rows[1], wantHead) {
 			t.Errorf("xlsx headings: %q", rows[1])
 		}

@@ -184,14 +184,40 @@ func (a *Atlas) Closure(visit func(ancestor, descendant int64)) {
 
 // LineageEver is id with every unit that flowed into it, transitively: the past of a
 // unit, which a person granted the unit may look at.
-func (a *Atlas) LineageEver(id int64) []int64 {
+func (a *Atlas) LineageEver(id int64) []int64 { return a.lineage(id, false) }
+
+// Related are the units joined to id by lineage, either way and transitively, without
+// id itself: nil for a unit no reorganisation touched.
+func (a *Atlas) Related(id int64) []*Unit {
+	if len(a.pred[id])+len(a.succ[id]) == 0 {
+		return nil
+	}
+	ids := a.lineage(id, true)
+	out := make([]*Unit, 0, len(ids)-1)
+	for _, x := range ids[1:] {
+		out = append(out, a.units[x])
+	}
+	return out
+}
+
+// lineage is id, then the units linked into it transitively, and with forward also
+// those linked out of it (and out of and into each unit reached).
+func (a *Atlas) lineage(id int64, forward bool) []int64 {
 	out := []int64{id}
 	seen := map[int64]bool{id: true}
+	reach := func(x int64) {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
 	for i := 0; i < len(out); i++ {
 		for _, l := range a.pred[out[i]] {
-			if !seen[l.FromID] {
-				seen[l.FromID] = true
-				out = append(out, l.FromID)
+			reach(l.FromID)
+		}
+		if forward {
+			for _, l := range a.succ[out[i]] {
+				reach(l.ToID)
 			}
 		}
 	}

@@ -50,6 +50,11 @@ var UnitTypes = map[Level]map[string]string{
 // an ended unit follow it when it has one successor; otherwise they need reparent
 // rows of the same date. Dates are processed in order, each against the geography
 // the earlier ones left. A file already in force gives an empty change.
+//
+// A village is written COMMUNE/VILLAGE: as a source, with its commune's code the day
+// before; as a new unit, with the code of the commune it lives in from the date
+// (which may be a new unit of the same date). Its events link villages only, and a
+// date that would leave two villages of one commune with one code is refused.
 func ParseReorg(a *Atlas, file string, r io.Reader) (*Change, error) {
 	s, f, err := openSheet(file, r, "date", "kind", "from_code", "to_code")
 	if err != nil {
@@ -189,17 +194,45 @@ func checkKindFields(f *importer.CSV, r *reorgRow) bool {
 	return false
 }
 
-// readUnitCode reads a province, district or commune code: digits only.
+// readUnitCode reads a province, district or commune code (digits only), or a village
+// as COMMUNE/VILLAGE: its commune's code on the day, a slash, its code in that commune.
 func readUnitCode(f *importer.CSV, col string, required bool) (string, bool) {
 	v := f.Get(col)
 	if v == "" && !required {
 		return "", true
 	}
-	if v == "" || len(v) > 10 || strings.Trim(v, "0123456789") != "" {
-		f.Bad(col, fmt.Sprintf("mã %q không hợp lệ, cần 1–10 chữ số", v), fmt.Sprintf("invalid code %q, want 1 to 10 digits", v))
+	commune, village, isVillage := strings.Cut(v, "/")
+	if commune == "" || len(commune) > 10 || strings.Trim(commune, "0123456789") != "" {
+		f.Bad(col, fmt.Sprintf("mã %q không hợp lệ, cần 1–10 chữ số, hoặc MÃ_XÃ/MÃ_THÔN cho thôn, tổ dân phố", v),
+			fmt.Sprintf("invalid code %q, want 1 to 10 digits, or COMMUNE/VILLAGE for a village", v))
+		return "", false
+	}
+	if isVillage && (village == "" || utf8.RuneCountInString(village) > MaxVillageCode || strings.IndexFunc(village, badCodeRune) >= 0) {
+		f.Bad(col, fmt.Sprintf("mã thôn trong %q phải có 1–%d ký tự, không có khoảng trắng", v, MaxVillageCode),
+			fmt.Sprintf("the village code in %q must have 1 to %d characters and no spaces", v, MaxVillageCode))
 		return "", false
 	}
 	return v, true
+}
+
+// findCode is the unit a reorganisation file names on d: a province, district or
+// commune by its code, or a village by COMMUNE/VILLAGE.
+func (a *Atlas) findCode(code string, d civil.Date) (*Unit, error) {
+	commune, village, ok := strings.Cut(code, "/")
+	if !ok {
+		return a.Find(code, d)
+	}
+	c, err := a.Find(commune, d)
+	if err != nil {
+		return nil, err
+	}
+	return a.FindVillage(c.ID, village, d)
+}
+
+// villagePart is the village's own code in COMMUNE/VILLAGE, and its commune's code.
+func villagePart(code string) (village, commune string, ok bool) {
+	commune, village, ok = strings.Cut(code, "/")
+	return village, commune, ok
 }
 
 func readText(f *importer.CSV, col string) (string, bool) {
@@ -216,19 +249,34 @@ type reorgRun struct {
 	*sheet
 	state *Atlas // the geography with the earlier dates applied
 	out   *Change
+	// touched are the villages the current date creates or moves, with the row and
+	// column that did it: their codes must stay unique in their commune.
+	touched map[int64]reorgCell
+}
+
+type reorgCell struct {
+	row int
+	col string
+}
+
+func (run *reorgRun) touch(id int64, row int, col string) {
+	if _, ok := run.touched[id]; !ok {
+		run.touched[id] = reorgCell{row, col}
+	}
 }
 
 func (run *reorgRun) day(d *reorgDay, last bool) {
 	before := dayBefore(d.date)
 	moved := map[int64]bool{} // units given a new parent by a reparent row of this date
 	for _, r := range d.reparents {
-		if u, err := run.state.Find(r.from, before); err == nil {
+		if u, err := run.state.findCode(r.from, before); err == nil {
 			moved[u.ID] = true
 		}
 	}
+	run.touched = map[int64]reorgCell{}
 	part := run.event(d.date, d.events, moved)
 	next := run.state
-	if !part.Empty() && (!last || len(d.renames)+len(d.reparents) > 0) {
+	if !part.Empty() && (!last || len(d.renames)+len(d.reparents) > 0 || len(run.touched) > 0) {
 		next = next.withChange(part) // the geography rebuilt costs tens of milliseconds
 	}
 	edits := &Change{}
@@ -240,18 +288,59 @@ func (run *reorgRun) day(d *reorgDay, last bool) {
 	}
 	appendChange(run.out, part)
 	appendChange(run.out, edits)
-	if !last && run.c.Count() == 0 {
-		if !edits.Empty() {
-			next = next.withChange(edits)
+	if run.c.Count() > 0 || (last && len(run.touched) == 0) {
+		return
+	}
+	if !edits.Empty() {
+		next = next.withChange(edits)
+	}
+	run.villageClashes(next, d.date)
+	run.state = next
+}
+
+// villageLabel is a village's full name on d, with the COMMUNE/VILLAGE it had the day
+// before when it existed then.
+func villageLabel(a *Atlas, v *Unit, d civil.Date) string {
+	name := v.NameOn(d).FullName
+	if prev := a.Unit(v.ParentOn(dayBefore(d))); prev != nil {
+		name += " " + prev.Code + "/" + v.Code
+	}
+	return name
+}
+
+// villageClashes reports the villages created or moved on d that share their code
+// with another village of their commune on d: a village is found by its commune and
+// code, so two villages of one commune merged together must be merged or renumbered
+// by the same file.
+func (run *reorgRun) villageClashes(a *Atlas, d civil.Date) {
+	ids := make([]int64, 0, len(run.touched))
+	for id := range run.touched {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		u := a.Unit(id)
+		if u == nil || !u.ValidOn(d) {
+			continue
 		}
-		run.state = next
+		p := u.ParentOn(d)
+		for _, o := range a.villages[villageKey{p, u.Code}] {
+			if _, both := run.touched[o.ID]; o.ID == id || !o.ValidOn(d) || o.ParentOn(d) != p || (both && o.ID < id) {
+				continue
+			}
+			c, commune := run.touched[id], a.Unit(p)
+			run.add(c.row, c.col, fmt.Sprintf("từ ngày %s xã %s có hai thôn/tổ mã %s (%s và %s); hợp nhất hoặc đổi mã một thôn trong cùng tệp",
+				d.VN(), commune.Code, u.Code, villageLabel(a, u, d), villageLabel(a, o, d)),
+				fmt.Sprintf("from %s commune %s has two villages with code %s (%s and %s); merge them or give one a new code in the same file",
+					d, commune.Code, u.Code, villageLabel(a, u, d), villageLabel(a, o, d)))
+		}
 	}
 }
 
 // unitThrough is the unit with the row's from_code the day before its date, which
 // must go on existing on the date.
 func (run *reorgRun) unitThrough(s *Atlas, r reorgRow) *Unit {
-	u, err := s.Find(r.from, dayBefore(r.date))
+	u, err := s.findCode(r.from, dayBefore(r.date))
 	if err != nil {
 		run.addErr(r.row, "from_code", err)
 		return nil
@@ -347,6 +436,9 @@ func (run *reorgRun) reparent(s *Atlas, r reorgRow, ch *Change) {
 	}
 	ch.EndParents = append(ch.EndParents, End{UnitID: u.ID, From: u.Parents[i].From, To: before})
 	ch.NewParents = append(ch.NewParents, UnitParent{UnitID: u.ID, ParentPeriod: ParentPeriod{From: r.date, To: civil.Max, ParentID: p.ID}})
+	if u.Level == Village {
+		run.touch(u.ID, r.row, "to_parent_code")
+	}
 }
 
 // parentOn resolves to_parent_code on the row's date; it must be of level want.
@@ -594,7 +686,7 @@ func (run *reorgRun) event(date civil.Date, rows []reorgRow, moved map[int64]boo
 func (ev *reorgEvent) resolveSources(rows []reorgRow) {
 	for _, r := range rows {
 		if _, done := ev.sources[r.from]; !done {
-			u, err := ev.s.Find(r.from, ev.before)
+			u, err := ev.s.findCode(r.from, ev.before)
 			if err != nil {
 				ev.run.addErr(r.row, "from_code", err)
 			} else {
@@ -626,13 +718,27 @@ func (ev *reorgEvent) collectTargets(rows []reorgRow) {
 		case t.level != src.Level:
 			ev.run.add(r.row, "from_code", fmt.Sprintf("các đơn vị nguồn của %s khác cấp nhau", r.to), fmt.Sprintf("the sources of %s are of different levels", r.to))
 		}
-		if len(r.to) != len(src.Code) {
-			ev.run.add(r.row, "to_code", fmt.Sprintf("mã mới %s phải có %d chữ số như mã %s", r.to, len(src.Code), src.Code),
-				fmt.Sprintf("new code %s must have %d digits, as %s has", r.to, len(src.Code), src.Code))
-		}
+		ev.checkTargetCode(r, src)
 	}
 	for _, code := range ev.tgtOrder {
 		ev.checkSpec(ev.targets[code])
+	}
+}
+
+// checkTargetCode checks that a new code fits its source: a village becomes a village
+// (COMMUNE/VILLAGE), any other unit a code of as many digits as its own.
+func (ev *reorgEvent) checkTargetCode(r reorgRow, src *Unit) {
+	_, _, toVillage := villagePart(r.to)
+	switch {
+	case src.Level == Village && !toVillage:
+		ev.run.add(r.row, "to_code", fmt.Sprintf("%s là thôn/tổ dân phố: mã mới cần dạng MÃ_XÃ/MÃ_THÔN", r.from),
+			fmt.Sprintf("%s is a village: the new code must be COMMUNE/VILLAGE", r.from))
+	case src.Level != Village && toVillage:
+		ev.run.add(r.row, "to_code", fmt.Sprintf("%s không phải thôn/tổ dân phố: mã mới không có dấu /", r.from),
+			fmt.Sprintf("%s is not a village: the new code has no slash", r.from))
+	case src.Level != Village && len(r.to) != len(src.Code):
+		ev.run.add(r.row, "to_code", fmt.Sprintf("mã mới %s phải có %d chữ số như mã %s", r.to, len(src.Code), src.Code),
+			fmt.Sprintf("new code %s must have %d digits, as %s has", r.to, len(src.Code), src.Code))
 	}
 }
 
@@ -742,7 +848,7 @@ func (ev *reorgEvent) checkApplied() {
 // from the date and the same links (with these shares, unless someone re-set them).
 func (ev *reorgEvent) applied() bool {
 	for code, t := range ev.targets {
-		u, err := ev.s.Find(code, ev.date)
+		u, err := ev.s.findCode(code, ev.date)
 		if err != nil || u.ValidFrom != ev.date || u.Level != t.level || len(ev.s.Predecessors(u.ID)) != len(ev.sourcesOf(code)) {
 			return false
 		}
@@ -781,7 +887,7 @@ func (ev *reorgEvent) sourcesOpen() bool {
 func (ev *reorgEvent) codesFree() bool {
 	ok := true
 	for _, code := range ev.tgtOrder {
-		for _, v := range ev.s.Versions(code) {
+		for _, v := range ev.s.Versions(code) { // villages: checked once the day is applied (villageClashes)
 			if v.ValidTo >= ev.date && !ev.ended[v.ID] {
 				ev.run.add(ev.targets[code].first.row, "to_code", fmt.Sprintf("mã %s đang dùng cho %s từ %s; chỉ dùng lại mã của đơn vị kết thúc trong đợt này", code, v.NameOn(ev.date).FullName, v.ValidFrom.VN()),
 					fmt.Sprintf("code %s is held by %s from %s; only a code of a unit ended by this event can be reused", code, v.NameOn(ev.date).FullName, v.ValidFrom))
@@ -807,7 +913,12 @@ func (ev *reorgEvent) createTargets(ch *Change) {
 			continue
 		}
 		next++
-		t.unit = &Unit{ID: next, Code: code, Level: t.level, ValidFrom: ev.date, ValidTo: civil.Max,
+		own := code
+		if v, _, ok := villagePart(code); ok {
+			own = v
+			ev.run.touch(next, t.first.row, "to_code")
+		}
+		t.unit = &Unit{ID: next, Code: own, Level: t.level, ValidFrom: ev.date, ValidTo: civil.Max,
 			Names: []NamePeriod{{From: ev.date, To: civil.Max, Name: t.spec.name, FullName: t.spec.fullName, Type: t.spec.typ, NameEN: t.spec.nameEN}}}
 		if pid != 0 {
 			t.unit.Parents = []ParentPeriod{{From: ev.date, To: civil.Max, ParentID: pid}}
@@ -839,9 +950,19 @@ func (ev *reorgEvent) targetsOf(from string) []string {
 // targetParent is to_parent_code on the date, or else the parent of the target's
 // first source if it goes on (or passes wholly to one new unit of this event).
 func (ev *reorgEvent) targetParent(t *reorgTarget) (int64, bool) {
+	row := or0(t.specRow["to_parent_code"], t.first.row)
+	if _, commune, ok := villagePart(t.code); ok {
+		// A new village's commune is the one its code names, on the date.
+		if t.spec.parent != "" && t.spec.parent != commune {
+			ev.run.add(row, "to_parent_code", fmt.Sprintf("thôn mới %s thuộc xã %s theo mã của nó, không phải %s", t.code, commune, t.spec.parent),
+				fmt.Sprintf("the new village %s is in commune %s by its code, not %s", t.code, commune, t.spec.parent))
+			return 0, false
+		}
+		t.spec.parent = commune
+		return ev.namedParent(t, row, Commune)
+	}
 	first := ev.sources[ev.sourcesOf(t.code)[0]]
 	pid := first.ParentOn(ev.before)
-	row := or0(t.specRow["to_parent_code"], t.first.row)
 	if pid == 0 {
 		if t.spec.parent != "" {
 			ev.run.add(row, "to_parent_code", "đơn vị cấp tỉnh không có cấp trên", "a province has no parent")
@@ -920,11 +1041,18 @@ func (ev *reorgEvent) moveChildren(ch *Change, moved map[int64]bool) {
 			}
 			i := periodOn(len(k.Parents), func(i int) (civil.Date, civil.Date) { return k.Parents[i].From, k.Parents[i].To }, ev.before)
 			if len(ts) != 1 || !k.Parents[i].To.IsOpen() {
-				stuck = append(stuck, k.Code+" "+k.NameOn(ev.before).FullName)
+				name := k.Code
+				if k.Level == Village {
+					name = src.Code + "/" + k.Code
+				}
+				stuck = append(stuck, name+" "+k.NameOn(ev.before).FullName)
 				continue
 			}
 			ch.EndParents = append(ch.EndParents, End{UnitID: k.ID, From: k.Parents[i].From, To: ev.before})
 			ch.NewParents = append(ch.NewParents, UnitParent{UnitID: k.ID, ParentPeriod: ParentPeriod{From: ev.date, To: civil.Max, ParentID: ev.targets[ts[0]].unit.ID}})
+			if k.Level == Village {
+				ev.run.touch(k.ID, ev.rowsOf[code][0].row, "from_code")
+			}
 		}
 		if len(stuck) > 0 {
 			list := strings.Join(stuck[:min(len(stuck), 5)], "; ")

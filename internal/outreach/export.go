@@ -30,7 +30,8 @@ func birth(r Row) *civil.Date { return &r.BirthDate }
 // Columns are a list's columns: first the names PRODUCT.md §5 fixes (national_id,
 // full_name, birth_date, commune_code, village_code, household_id; card_no and
 // valid_to for expiring cards; valid_to, the voluntary period's end, for lapsed),
-// then the outcome of the latest contact.
+// then the outcome of the latest contact, and where the records filed a person that
+// lineage placed here (filed_under, residence_to_confirm).
 func Columns(k Kind) []Column {
 	cols := []Column{
 		{Name: "national_id", Heading: "Số định danh", text: func(r Row) string { return r.NationalID }},
@@ -53,7 +54,16 @@ func Columns(k Kind) []Column {
 		Column{Name: "outcome", Heading: "Kết quả liên hệ", text: func(r Row) string { return string(r.Outcome) }},
 		Column{Name: "outcome_date", Heading: "Ngày liên hệ", text: func(r Row) string { return dateText(r.OutcomeDate) }, date: func(r Row) *civil.Date { return r.OutcomeDate }},
 		Column{Name: "outcome_note", Heading: "Ghi chú", text: func(r Row) string { return r.OutcomeNote }},
+		Column{Name: "filed_under", Heading: "Đơn vị ghi trong hồ sơ (trước sắp xếp)", text: func(r Row) string { return r.FiledUnder }},
+		Column{Name: "residence_to_confirm", Heading: "Cần xác minh nơi ở", text: func(r Row) string { return yes(r.ToConfirm) }},
 	)
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
 }
 
 // Text is a row's cell in a column, as CSV and the terminal table show it (ISO dates).

@@ -164,6 +164,12 @@ type Row struct {
 	OutcomeNote string      `json:"outcome_note"`
 	// AwaitingCard: the latest outcome is enrolled and the person is still listed.
 	AwaitingCard bool `json:"awaiting_card"`
+	// FiledUnder is the unit the person's records name when it is not in force on
+	// the list date (a commune code, or COMMUNE/VILLAGE): lineage placed them here.
+	FiledUnder string `json:"filed_under,omitempty"`
+	// ToConfirm: that unit was split since, so the person lives here or in another
+	// of its successors, and is listed in each; their residence is to confirm.
+	ToConfirm bool `json:"residence_to_confirm,omitempty"`
 
 	CommuneID int64 `json:"-"`
 	VillageID int64 `json:"-"`

@@ -45,7 +45,7 @@ func TestWriters(t *testing.T) {
 	if err := WriteCSV(&csv, l); err != nil {
 		t.Fatal(err)
 	}
-	if want := "national_id,full_name,birth_date,commune_code,village_code,household_id,card_no,valid_to,outcome,outcome_date,outcome_note\n068000000001,Nguyễn Văn An,1985-03-14,24781,,,GD1,2026-03-31,,,\n"; csv.String() != want {
+	if want := "national_id,full_name,birth_date,commune_code,village_code,household_id,card_no,valid_to,outcome,outcome_date,outcome_note,filed_under,residence_to_confirm\n068000000001,Nguyễn Văn An,1985-03-14,24781,,,GD1,2026-03-31,,,,,\n"; csv.String() != want {
 		t.Errorf("CSV:\n%s", csv.String())
 	}
 	var xb bytes.Buffer

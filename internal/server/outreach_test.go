@@ -191,3 +191,43 @@ func TestOutreachPage(t *testing.T) {
 		}
 	})
 }
+
+// After two villages merge, the API and the page list the new village's persons
+// filed under the old ones, and say where the records filed them.
+func TestOutreachAfterVillageMerge(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		f := outreachFixture(t, s)
+		_, err := f.app.ImportGeo(context.Background(), app.System, "reorg", "reorg.csv", strings.NewReader(
+			"date,kind,from_code,to_code,to_name,to_type,source\n"+
+				"2026-07-01,merge,24781/TDP01,24781/TDP01,Tổ dân phố 1,to_dan_pho,QĐ thử\n"+
+				"2026-07-01,merge,24781/TDP02,24781/TDP01,,,QĐ thử\n"), civil.MustParse("2026-06-01"), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const q = "/outreach/uncovered?unit=24781&village=TDP01&date=2026-09-15"
+		var l struct {
+			Rows []struct {
+				FullName    string `json:"full_name"`
+				VillageCode string `json:"village_code"`
+				FiledUnder  string `json:"filed_under"`
+			} `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(f.api("GET", "/api/v1"+q, f.token("admin"), "", 200)), &l); err != nil {
+			t.Fatal(err)
+		}
+		filed := map[string]string{}
+		for _, r := range l.Rows {
+			if r.VillageCode != "TDP01" {
+				t.Errorf("%s placed in %q", r.FullName, r.VillageCode)
+			}
+			filed[r.FullName] = r.FiledUnder
+		}
+		if len(filed) != 3 || filed["Trần Thị Bình"] != "24781/TDP01" || filed["Phạm Thị Giang"] != "24781/TDP02" || filed["Nguyễn Minh Châu"] != "24781/TDP02" {
+			t.Errorf("API rows: %+v", l.Rows)
+		}
+		page := f.get(f.browser("xuanhuong"), "/outreach?kind=uncovered&unit=24781&village=TDP01&date=2026-09-15", 200)
+		if !strings.Contains(page, "Phạm Thị Giang") || strings.Count(page, "hồ sơ ghi 24781/TDP02") != 2 {
+			t.Errorf("the page does not say where the records filed the persons")
+		}
+	})
+}

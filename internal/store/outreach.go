@@ -13,18 +13,40 @@ import (
 	"github.com/phusong/phusong/internal/outreach"
 )
 
-// OutreachArea is where a list is drawn: a commune, or one village of it.
+// OutreachArea is where a list is drawn: a commune, or one village of it. Persons
+// are filed under the commune and village their records named; after a
+// reorganisation, those filed under units that lineage carries onto the area are
+// drawn too (Communes, Villages), and the caller places each row on its date.
 type OutreachArea struct {
 	CommuneID int64
 	VillageID int64 // 0: the whole commune
+	// Communes (for a commune) and Villages are the other filings to draw from.
+	Communes, Villages []int64
 }
 
 // where is the area's condition on persons p, with its arguments.
 func (a OutreachArea) where() (string, []any) {
 	if a.VillageID != 0 {
-		return "p.commune_id = ? AND p.village_id = ?", []any{a.CommuneID, a.VillageID}
+		return inIDs("p.village_id", append([]int64{a.VillageID}, a.Villages...))
 	}
-	return "p.commune_id = ?", []any{a.CommuneID}
+	w, args := inIDs("p.commune_id", append([]int64{a.CommuneID}, a.Communes...))
+	if len(a.Villages) > 0 {
+		v, more := inIDs("p.village_id", a.Villages)
+		w, args = "("+w+" OR "+v+")", append(args, more...)
+	}
+	return w, args
+}
+
+// inIDs is col = id, or col IN (ids…).
+func inIDs(col string, ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	if len(ids) == 1 {
+		return col + " = ?", args
+	}
+	return col + " IN (" + placeholders(len(ids)) + ")", args
 }
 
 // OutreachQuery is a list to compute (see package outreach for the definitions).

@@ -40,6 +40,8 @@ var outreachMessages = map[string][2]string{
 	"outreach.birth_date":     {"Ngày sinh", "Date of birth"},
 	"outreach.village_code":   {"Thôn/tổ", "Village"},
 	"outreach.household":      {"Mã hộ", "Household"},
+	"outreach.filed":          {"hồ sơ ghi", "records name"},
+	"outreach.to_confirm":     {"cần xác minh nơi ở (đơn vị cũ đã chia)", "residence to confirm (the old unit was split)"},
 	"outreach.card_no":        {"Số thẻ", "Card number"},
 	"outreach.valid_to":       {"Hạn thẻ", "Valid to"},
 	"outreach.paid_to":        {"Đóng đến", "Paid to"},

@@ -1,0 +1,89 @@
+package app
+
+import (
+	"slices"
+
+	"github.com/phusong/phusong/internal/civil"
+	"github.com/phusong/phusong/internal/geo"
+)
+
+// filedPlace is where a person whose records name a commune and a village lives on a
+// date, on that date's boundaries. Records keep the units they named (a 2024 list
+// names 2024 communes; a village merged in 2027 stays in the rows filed before), and
+// lineage carries them onto the units of any date. A known village places a person
+// exactly, even when their commune was split: the village went to one side.
+type filedPlace struct {
+	communes []*geo.Unit // in force on the date; more than one when the filing was split since
+	villages []*geo.Unit // the same for the village, when one is known and can be placed
+	// confirm: the unit the records name was split since, so the person lives in one
+	// of several units; their residence is to confirm.
+	confirm bool
+	// filed is the unit the records name when it is not in force on the date:
+	// a commune code, or COMMUNE/VILLAGE.
+	filed string
+}
+
+// village is the one village the person lives in on the date, or nil.
+func (fp filedPlace) village() *geo.Unit {
+	if len(fp.villages) == 1 {
+		return fp.villages[0]
+	}
+	return nil
+}
+
+// in reports whether the person may live in the commune (and village, when not nil).
+func (fp filedPlace) in(commune, village *geo.Unit) bool {
+	if village != nil {
+		return slices.ContainsFunc(fp.villages, func(u *geo.Unit) bool { return u.ID == village.ID })
+	}
+	return slices.ContainsFunc(fp.communes, func(u *geo.Unit) bool { return u.ID == commune.ID })
+}
+
+// placeFiled places a filing (village 0: none) on d.
+func placeFiled(atlas *geo.Atlas, communeID, villageID int64, d civil.Date) filedPlace {
+	if v := atlas.Unit(villageID); v != nil && villageID != 0 {
+		ws := []*geo.Unit{v}
+		if !v.ValidOn(d) {
+			ws = atlas.PlaceOn(v, v.LastDay(), d)
+		}
+		if len(ws) > 0 {
+			fp := filedPlace{villages: ws, confirm: len(ws) > 1}
+			if !v.ValidOn(d) {
+				if c := atlas.Unit(v.ParentOn(v.LastDay())); c != nil {
+					fp.filed = c.Code + "/" + v.Code
+				}
+			}
+			for _, w := range ws {
+				if c := atlas.Unit(w.ParentOn(d)); c != nil && !slices.Contains(fp.communes, c) {
+					fp.communes = append(fp.communes, c)
+				}
+			}
+			return fp
+		}
+	}
+	c := atlas.Unit(communeID)
+	switch {
+	case c == nil:
+		return filedPlace{}
+	case c.ValidOn(d):
+		return filedPlace{communes: []*geo.Unit{c}}
+	}
+	cs := atlas.PlaceOn(c, c.LastDay(), d)
+	return filedPlace{communes: cs, confirm: len(cs) > 1, filed: c.Code}
+}
+
+// carriedOnto are the units of u's level, not in force on d, that lineage carries
+// (in whole or in part) onto u on d: the earlier units merged into it, or the later
+// ones it became, whose records may name persons living in u on d.
+func carriedOnto(atlas *geo.Atlas, u *geo.Unit, d civil.Date) []*geo.Unit {
+	var out []*geo.Unit
+	for _, r := range atlas.Related(u.ID) {
+		if r.Level != u.Level || r.ValidOn(d) {
+			continue
+		}
+		if slices.ContainsFunc(atlas.PlaceOn(r, r.LastDay(), d), func(x *geo.Unit) bool { return x.ID == u.ID }) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
