@@ -123,6 +123,9 @@ func (a *App) findPlace(ctx context.Context, unitCode, villageCode string, d civ
 		}
 	}
 	p.filings()
+	if p.communes, p.villages, err = a.Store.Filed(ctx, p.communes, p.villages); err != nil {
+		return outreachPlace{}, err
+	}
 	return p, nil
 }
 

@@ -300,3 +300,30 @@ func (s *Store) PersonPlace(ctx context.Context, personKey string) (OutreachArea
 	}
 	return a, err
 }
+
+// Filed keeps, of the communes and villages given, those some person is filed under
+// (one index probe each). A list draws from the units lineage carries onto its area
+// (OutreachArea); where none of them holds a person, as after the 2025 reorganisation
+// when the records name the new communes, its query keeps the plan of one unit: on
+// PostgreSQL at 10M persons, a commune's list took 2.5 s with one commune and 4–6 s
+// with its predecessors named beside it.
+func (s *Store) Filed(ctx context.Context, communes, villages []int64) (filedCommunes, filedVillages []int64, err error) {
+	keep := func(col string, ids []int64) ([]int64, error) {
+		var out []int64
+		for _, id := range ids {
+			var some bool
+			if err := s.rd.QueryRowContext(ctx, s.q("SELECT EXISTS (SELECT 1 FROM persons WHERE "+col+" = ?)"), id).Scan(&some); err != nil {
+				return nil, err
+			}
+			if some {
+				out = append(out, id)
+			}
+		}
+		return out, nil
+	}
+	if filedCommunes, err = keep("commune_id", communes); err != nil {
+		return nil, nil, err
+	}
+	filedVillages, err = keep("village_id", villages)
+	return filedCommunes, filedVillages, err
+}
