@@ -103,8 +103,8 @@ func (a *App) Coverage(ctx context.Context, sc *auth.Scope, q CoverageQuery) (*C
 				return nil, fault.New(fault.Invalid, err.Error(), err.Error())
 			}
 			for i, p := range out.Series {
-				if u.Level == geo.Village { // on the boundaries of each month end
-					out.Series[i].Covered = e.onVillage(atlas, u, p.Date, e.covered(scheme, p.Date))
+				if u.Level == geo.Village && basis == coverage.ByResidence { // on the boundaries of the date asked
+					out.Series[i].Covered = e.onVillage(atlas, u, q.Date, e.covered(scheme, p.Date))
 				}
 			}
 		}
@@ -178,37 +178,41 @@ func (e *engine) covered(s coverage.Scheme, d civil.Date) func(coverage.Area) in
 	}
 }
 
-// onVillage is a figure of village u on d, on d's boundaries: count of the persons
-// filed under u, plus count of each village not in force on d that lineage carries
-// onto u, by share with the largest remainder (as countsOn carries communes). Persons
-// stay filed under the village their records named: a village merged in 2027 still
-// counts its 2026 persons, and the 2027 village counts them after the merge.
-func (e *engine) onVillage(atlas *geo.Atlas, u *geo.Unit, d civil.Date, count func(coverage.Area) int64) int64 {
+// onVillage is a figure of village u on the boundaries of date on: count of the
+// persons filed under u, plus count of each village not in force on that date that
+// lineage carries onto u, by share with the largest remainder (as countsOn carries
+// communes). Persons stay filed under the village their records named: a village
+// merged in 2026 counts the persons filed under the old villages after the merge,
+// and before it the persons registered later under the new one count in the old
+// ones. count may measure another date than on (a series on the boundaries of its
+// last day).
+func (e *engine) onVillage(atlas *geo.Atlas, u *geo.Unit, on civil.Date, count func(coverage.Area) int64) int64 {
 	var n int64
 	if v, ok := e.villageOf[u.ID]; ok {
 		n = count(coverage.InVillage(v))
 	}
 	for _, r := range atlas.Related(u.ID) {
 		v, ok := e.villageOf[r.ID]
-		if !ok || r.ValidOn(d) {
+		if !ok || r.ValidOn(on) {
 			continue
 		}
 		if c := count(coverage.InVillage(v)); c != 0 {
-			n += atlas.Apportion(r, r.LastDay(), d, c)[u]
+			n += atlas.Apportion(r, r.LastDay(), on, c)[u]
 		}
 	}
 	return n
 }
 
-// unitFigure is a figure the index holds for u on d: a province's or commune's own,
-// a village's carried by lineage (onVillage); false for other units.
-func (e *engine) unitFigure(atlas *geo.Atlas, u *geo.Unit, d civil.Date, count func(coverage.Area) int64) (int64, bool) {
+// unitFigure is a figure the index holds for u, on the boundaries of date on: a
+// province's or commune's own, a village's carried by lineage (onVillage); false for
+// other units.
+func (e *engine) unitFigure(atlas *geo.Atlas, u *geo.Unit, on civil.Date, count func(coverage.Area) int64) (int64, bool) {
 	area, ok := e.area(u)
 	switch {
 	case !ok:
 		return 0, false
 	case u.Level == geo.Village:
-		return e.onVillage(atlas, u, d, count), true
+		return e.onVillage(atlas, u, on, count), true
 	}
 	return count(area), true
 }

@@ -100,7 +100,7 @@ func value(p *float64) float64 {
 }
 
 // trend is the month ends of the last year up to d, and d itself, for each scheme, for units the engine indexes
-// directly (communes, villages, provinces).
+// directly (communes, villages, provinces); a village's on d's boundaries (onVillage).
 func (e *engine) trend(atlas *geo.Atlas, u *geo.Unit, d civil.Date) []TrendPoint {
 	if _, ok := e.area(u); !ok {
 		return nil
@@ -111,9 +111,9 @@ func (e *engine) trend(atlas *geo.Atlas, u *geo.Unit, d civil.Date) []TrendPoint
 			m = d // the last point is the day asked for
 		}
 		p := TrendPoint{Date: m}
-		p.BHYT, _ = e.unitFigure(atlas, u, m, e.covered(coverage.BHYT, m))
-		p.BHXH, _ = e.unitFigure(atlas, u, m, e.covered(coverage.BHXH, m))
-		p.BHTN, _ = e.unitFigure(atlas, u, m, e.covered(coverage.BHTN, m))
+		p.BHYT, _ = e.unitFigure(atlas, u, d, e.covered(coverage.BHYT, m))
+		p.BHXH, _ = e.unitFigure(atlas, u, d, e.covered(coverage.BHXH, m))
+		p.BHTN, _ = e.unitFigure(atlas, u, d, e.covered(coverage.BHTN, m))
 		out = append(out, p)
 		if m == d {
 			return out

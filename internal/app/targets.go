@@ -172,8 +172,8 @@ func (e *engine) voluntary(d civil.Date) func(coverage.Area) int64 {
 	}
 }
 
-// series is an indicator's count at the last six month ends up to d, for units the
-// engine indexes (nil for others).
+// series is an indicator's count at the last six month ends up to d, on d's
+// boundaries, for units the engine indexes (nil for others).
 func (e *engine) series(atlas *geo.Atlas, u *geo.Unit, ind targets.Indicator, d civil.Date) []targets.Point {
 	from := d.AddMonths(-6)
 	var out []targets.Point
@@ -182,7 +182,7 @@ func (e *engine) series(atlas *geo.Atlas, u *geo.Unit, ind targets.Indicator, d 
 		if ind == targets.VoluntaryBHXHCount {
 			count = e.voluntary(m)
 		}
-		n, ok := e.unitFigure(atlas, u, m, count)
+		n, ok := e.unitFigure(atlas, u, d, count) // on d's boundaries
 		if !ok {
 			return nil
 		}

@@ -80,13 +80,14 @@ func linkView(a *geo.Atlas, l geo.Link, other int64) LinkView {
 		Kind: l.Kind, Date: l.Date, Level: u.Level, ValidFrom: v.ValidFrom, ValidTo: v.ValidTo, Default: l.ShareSetBy == ""}
 }
 
-// UnitAt finds a unit by code on a date, within the caller's reach.
+// UnitAt finds a unit by code (COMMUNE/VILLAGE for a village) on a date, within the
+// caller's reach.
 func (a *App) UnitAt(ctx context.Context, sc *auth.Scope, code string, d civil.Date) (*geo.Atlas, *geo.Unit, error) {
 	atlas, err := a.Atlas(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	u, err := atlas.Find(code, d)
+	u, err := atlas.FindCode(code, d)
 	if err != nil {
 		return nil, nil, err
 	}

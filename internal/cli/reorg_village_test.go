@@ -61,6 +61,29 @@ func TestImportReorgVillages(t *testing.T) {
 		if got := villageChildren(t, db, "2026-03-01"); len(got) != 2 || got["TDP01"] != 2 || got["TDP02"] != 1 {
 			t.Errorf("villages before the merge: %v", got)
 		}
+		// The merged village by its own code: the persons filed under both old ones,
+		// and its registry residents (An, Bình, Châu, Giang).
+		var v struct {
+			Covered     int64  `json:"covered"`
+			Denominator int64  `json:"denominator"`
+			Source      string `json:"denominator_source"`
+			Series      []struct {
+				Date    string `json:"date"`
+				Covered int64  `json:"covered"`
+			} `json:"series"`
+		}
+		js := mustRun(t, db, "coverage", "--unit", "24781/TDP01", "--date", "2026-08-01", "--series", "2", "--format", "json")
+		if err := json.Unmarshal([]byte(js), &v); err != nil {
+			t.Fatalf("%v: %s", err, js)
+		}
+		// Series: 2026-06-30, on the old villages (An, Bình until 31 May: no; Châu), then
+		// 2026-07-31 and the day asked on the merged one.
+		if v.Covered != 2 || v.Denominator != 4 || v.Source != "registry" || len(v.Series) != 3 || v.Series[0].Covered != 2 || v.Series[2].Covered != 2 {
+			t.Errorf("the merged village: %s", js)
+		}
+		if preds := mustRun(t, db, "units", "predecessors", "24781/TDP01", "--date", "2026-08-01", "--format", "json"); strings.Count(preds, `"code"`) != 2 {
+			t.Errorf("the merged village's predecessors: %s", preds)
+		}
 		out := mustRun(t, db, "outreach", "uncovered", "--unit", "24781", "--village", "TDP01", "--date", "2026-09-15", "--format", "csv")
 		lines := strings.Split(strings.TrimSpace(out), "\n")
 		if len(lines) != 4 || !strings.Contains(out, "068199003333,Phạm Thị Giang,1999-09-09,24781,TDP01,HGD-0005,,,,24781/TDP02,\n") {

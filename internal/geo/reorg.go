@@ -215,9 +215,10 @@ func readUnitCode(f *importer.CSV, col string, required bool) (string, bool) {
 	return v, true
 }
 
-// findCode is the unit a reorganisation file names on d: a province, district or
-// commune by its code, or a village by COMMUNE/VILLAGE.
-func (a *Atlas) findCode(code string, d civil.Date) (*Unit, error) {
+// FindCode is the unit a code names on d: a province, district or commune by its
+// code, or a village by COMMUNE/VILLAGE (as reorganisation files and commands write
+// them).
+func (a *Atlas) FindCode(code string, d civil.Date) (*Unit, error) {
 	commune, village, ok := strings.Cut(code, "/")
 	if !ok {
 		return a.Find(code, d)
@@ -269,7 +270,7 @@ func (run *reorgRun) day(d *reorgDay, last bool) {
 	before := dayBefore(d.date)
 	moved := map[int64]bool{} // units given a new parent by a reparent row of this date
 	for _, r := range d.reparents {
-		if u, err := run.state.findCode(r.from, before); err == nil {
+		if u, err := run.state.FindCode(r.from, before); err == nil {
 			moved[u.ID] = true
 		}
 	}
@@ -340,7 +341,7 @@ func (run *reorgRun) villageClashes(a *Atlas, d civil.Date) {
 // unitThrough is the unit with the row's from_code the day before its date, which
 // must go on existing on the date.
 func (run *reorgRun) unitThrough(s *Atlas, r reorgRow) *Unit {
-	u, err := s.findCode(r.from, dayBefore(r.date))
+	u, err := s.FindCode(r.from, dayBefore(r.date))
 	if err != nil {
 		run.addErr(r.row, "from_code", err)
 		return nil
@@ -686,7 +687,7 @@ func (run *reorgRun) event(date civil.Date, rows []reorgRow, moved map[int64]boo
 func (ev *reorgEvent) resolveSources(rows []reorgRow) {
 	for _, r := range rows {
 		if _, done := ev.sources[r.from]; !done {
-			u, err := ev.s.findCode(r.from, ev.before)
+			u, err := ev.s.FindCode(r.from, ev.before)
 			if err != nil {
 				ev.run.addErr(r.row, "from_code", err)
 			} else {
@@ -848,7 +849,7 @@ func (ev *reorgEvent) checkApplied() {
 // from the date and the same links (with these shares, unless someone re-set them).
 func (ev *reorgEvent) applied() bool {
 	for code, t := range ev.targets {
-		u, err := ev.s.findCode(code, ev.date)
+		u, err := ev.s.FindCode(code, ev.date)
 		if err != nil || u.ValidFrom != ev.date || u.Level != t.level || len(ev.s.Predecessors(u.ID)) != len(ev.sourcesOf(code)) {
 			return false
 		}

@@ -26,7 +26,7 @@ func villageAtlas(t *testing.T) *Atlas {
 // mustVillage is the village COMMUNE/CODE on date.
 func mustVillage(t *testing.T, a *Atlas, code, date string) *Unit {
 	t.Helper()
-	u, err := a.findCode(code, civil.MustParse(date))
+	u, err := a.FindCode(code, civil.MustParse(date))
 	if err != nil {
 		t.Fatalf("%s on %s: %v", code, date, err)
 	}
