@@ -24,6 +24,7 @@ type Dashboard struct {
 // ChildRow is one child unit in the dashboard's table.
 type ChildRow struct {
 	Code       string   `json:"unit_code"`
+	Ref        string   `json:"ref"` // the code to name it by: COMMUNE/VILLAGE for a village
 	Name       string   `json:"name"`
 	BHYTRate   *float64 `json:"bhyt_rate"`
 	BHXHRate   *float64 `json:"bhxh_rate"`
@@ -62,6 +63,12 @@ func (a *App) DashboardOf(ctx context.Context, sc *auth.Scope, code string, d ci
 		return nil, err
 	}
 	db.Children = childRows(db, sortBy)
+	for i := range db.Children {
+		db.Children[i].Ref = db.Children[i].Code
+		if u.Level == geo.Commune { // its children are villages
+			db.Children[i].Ref = u.Code + "/" + db.Children[i].Code
+		}
+	}
 	e, err := a.engine(ctx)
 	if err != nil {
 		return nil, err

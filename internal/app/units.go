@@ -19,6 +19,7 @@ type UnitView struct {
 	Type       string      `json:"unit_type"`
 	NameEN     string      `json:"name_en,omitempty"`
 	ParentCode string      `json:"parent_code"`
+	Ref        string      `json:"ref"` // the code to name it by: COMMUNE/VILLAGE for a village
 	ValidFrom  civil.Date  `json:"valid_from"`
 	ValidTo    *civil.Date `json:"valid_to"` // null while in force
 	On         civil.Date  `json:"-"`
@@ -28,6 +29,7 @@ type UnitView struct {
 // LinkView is one predecessor or successor (`units successors|predecessors`).
 type LinkView struct {
 	Code      string      `json:"code"`
+	Ref       string      `json:"ref"` // the code to name it by: COMMUNE/VILLAGE for a village
 	Name      string      `json:"name"`
 	Share     float64     `json:"share"` // fraction of the predecessor that went to the successor
 	SharePPM  int64       `json:"share_ppm"`
@@ -59,7 +61,7 @@ func view(a *geo.Atlas, u *geo.Unit, d civil.Date) UnitView {
 		}
 	}
 	n := u.NameOn(on)
-	v := UnitView{Code: u.Code, Name: n.Name, FullName: n.FullName, Level: u.Level, Type: n.Type, NameEN: n.NameEN, ValidFrom: u.ValidFrom, On: on, ID: u.ID}
+	v := UnitView{Code: u.Code, Ref: a.Ref(u, on), Name: n.Name, FullName: n.FullName, Level: u.Level, Type: n.Type, NameEN: n.NameEN, ValidFrom: u.ValidFrom, On: on, ID: u.ID}
 	if !u.ValidTo.IsOpen() {
 		to := u.ValidTo
 		v.ValidTo = &to
@@ -76,7 +78,7 @@ func linkView(a *geo.Atlas, l geo.Link, other int64) LinkView {
 	if l.ToID != other { // a predecessor: name it as it was the day before
 		v = view(a, u, l.Date.AddDays(-1))
 	}
-	return LinkView{Code: u.Code, Name: v.FullName, Share: float64(l.SharePPM) / geo.WholeShare, SharePPM: l.SharePPM,
+	return LinkView{Code: u.Code, Ref: v.Ref, Name: v.FullName, Share: float64(l.SharePPM) / geo.WholeShare, SharePPM: l.SharePPM,
 		Kind: l.Kind, Date: l.Date, Level: u.Level, ValidFrom: v.ValidFrom, ValidTo: v.ValidTo, Default: l.ShareSetBy == ""}
 }
 

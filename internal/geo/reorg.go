@@ -230,6 +230,21 @@ func (a *Atlas) FindCode(code string, d civil.Date) (*Unit, error) {
 	return a.FindVillage(c.ID, village, d)
 }
 
+// Ref is the code FindCode takes for u on d: its own, or COMMUNE/VILLAGE for a
+// village (its commune on d, or on its last day when it has ended by d).
+func (a *Atlas) Ref(u *Unit, d civil.Date) string {
+	if u.Level != Village {
+		return u.Code
+	}
+	if !u.ValidOn(d) {
+		d = max(min(d, u.LastDay()), u.ValidFrom)
+	}
+	if c := a.Unit(u.ParentOn(d)); c != nil {
+		return c.Code + "/" + u.Code
+	}
+	return u.Code
+}
+
 // villagePart is the village's own code in COMMUNE/VILLAGE, and its commune's code.
 func villagePart(code string) (village, commune string, ok bool) {
 	commune, village, ok = strings.Cut(code, "/")

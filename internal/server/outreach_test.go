@@ -229,5 +229,16 @@ func TestOutreachAfterVillageMerge(t *testing.T) {
 		if !strings.Contains(page, "Phạm Thị Giang") || strings.Count(page, "hồ sơ ghi 24781/TDP02") != 2 {
 			t.Errorf("the page does not say where the records filed the persons")
 		}
+		// The ward's page links its village by COMMUNE/VILLAGE, and the village's page
+		// shows its predecessors, linked on the day before the merge.
+		b := f.browser("xuanhuong")
+		ward := f.get(b, "/units/24781?date=2026-09-15", 200)
+		if !strings.Contains(ward, `href="/units/24781%2FTDP01?date=2026-09-15"`) {
+			t.Errorf("the ward's page does not link its village: %s", regexp.MustCompile(`href="/units/[^"]*TDP[^"]*"`).FindAllString(ward, -1))
+		}
+		village := f.get(b, "/units/24781%2FTDP01?date=2026-09-15", 200)
+		if !strings.Contains(village, "Tổ dân phố 1") || !strings.Contains(village, `href="/units/24781%2FTDP02?date=2026-06-30"`) {
+			t.Errorf("the village's page lacks its name or its predecessor's link: %s", regexp.MustCompile(`href="/units/[^"]*"`).FindAllString(village, -1))
+		}
 	})
 }

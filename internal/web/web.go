@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -83,6 +84,7 @@ var funcs = template.FuncMap{
 	"iso":       func(d civil.Date) string { return d.String() },
 	"deref":     func(d *civil.Date) civil.Date { return *d },
 	"prevDay":   func(d civil.Date) civil.Date { return d.AddDays(-1) },
+	"unitPath":  func(ref string) string { return "/units/" + url.PathEscape(ref) },
 	"int64":     func(n int) int64 { return int64(n) },
 	"share":     Share,
 	"reverse":   reverseUnits,
