@@ -102,8 +102,8 @@ func (a *App) Coverage(ctx context.Context, sc *auth.Scope, q CoverageQuery) (*C
 			if out.Series, err = e.idx.MonthEnds(area, scheme, q.Date.AddMonths(-q.SeriesMonths), q.Date); err != nil {
 				return nil, fault.New(fault.Invalid, err.Error(), err.Error())
 			}
-			for i, p := range out.Series {
-				if u.Level == geo.Village && basis == coverage.ByResidence { // on the boundaries of the date asked
+			if u.Level == geo.Village { // on the boundaries of the date asked
+				for i, p := range out.Series {
 					out.Series[i].Covered = e.onVillage(atlas, u, q.Date, e.covered(scheme, p.Date))
 				}
 			}

@@ -66,7 +66,7 @@ func (a *App) DashboardOf(ctx context.Context, sc *auth.Scope, code string, d ci
 	for i := range db.Children {
 		db.Children[i].Ref = db.Children[i].Code
 		if u.Level == geo.Commune { // its children are villages
-			db.Children[i].Ref = u.Code + "/" + db.Children[i].Code
+			db.Children[i].Ref = geo.VillageRef(u.Code, db.Children[i].Code)
 		}
 	}
 	e, err := a.engine(ctx)

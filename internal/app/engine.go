@@ -371,16 +371,7 @@ func (e *engine) residentsOn(atlas *geo.Atlas, d civil.Date) (all, working map[i
 		if n == 0 && w == 0 {
 			continue
 		}
-		u := atlas.Unit(e.communeIDs[i])
-		if u.ValidOn(d) {
-			add(u, n, w)
-			continue
-		}
-		parts := atlas.Apportion(u, u.LastDay(), d, n)
-		wparts := atlas.Apportion(u, u.LastDay(), d, w)
-		for to, part := range parts {
-			add(to, part, wparts[to])
-		}
+		carryResidents(atlas, atlas.Unit(e.communeIDs[i]), d, n, w, add)
 	}
 	for i, b := range e.vbirths {
 		n, w := residents(b, ages)
@@ -389,21 +380,27 @@ func (e *engine) residentsOn(atlas *geo.Atlas, d civil.Date) (all, working map[i
 		if n == 0 && w == 0 {
 			continue
 		}
-		u := atlas.Unit(e.villageIDs[i])
-		if u.ValidOn(d) {
+		// A village's residents count in it alone (its commune has its own above),
+		// carried like its covered persons (onVillage).
+		carryResidents(atlas, atlas.Unit(e.villageIDs[i]), d, n, w, func(u *geo.Unit, n, w int64) {
 			all[u.ID] += n
 			working[u.ID] += w
-			continue
-		}
-		// A village not in force on d: its residents are carried like the covered
-		// persons (onVillage), to villages only.
-		wparts := atlas.Apportion(u, u.LastDay(), d, w)
-		for to, part := range atlas.Apportion(u, u.LastDay(), d, n) {
-			all[to.ID] += part
-			working[to.ID] += wparts[to]
-		}
+		})
 	}
 	return all, working
+}
+
+// carryResidents adds the residents (all, and of working age) of u to the units of
+// d: u itself when in force on d, else the units lineage carries it onto, by share.
+func carryResidents(atlas *geo.Atlas, u *geo.Unit, d civil.Date, n, w int64, add func(u *geo.Unit, n, w int64)) {
+	if u.ValidOn(d) {
+		add(u, n, w)
+		return
+	}
+	wparts := atlas.Apportion(u, u.LastDay(), d, w)
+	for to, part := range atlas.Apportion(u, u.LastDay(), d, n) {
+		add(to, part, wparts[to])
+	}
 }
 
 // residentMoves are the corrections to residents counted where they live now: per

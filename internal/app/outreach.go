@@ -404,19 +404,21 @@ func (a *App) contactRight(ctx context.Context, sc *auth.Scope, filed store.Outr
 	if len(places) == 0 {
 		places = append(places, filed)
 	}
-	var own []outreach.Assignment
-	if sc.UserID > 0 {
-		if own, err = a.Store.Assignments(ctx, sc.UserID, ""); err != nil {
-			return 0, err
-		}
-	}
+	var own []outreach.Assignment // the caller's, read when a place needs them
+	read := false
 	for _, place := range places {
 		unit := place.CommuneID
 		if place.VillageID != 0 {
 			unit = place.VillageID
 		}
 		var found int64
-		if sc.Can(auth.OutreachWork, unit) {
+		if sc.Can(auth.OutreachWork, unit) && sc.UserID > 0 {
+			if !read {
+				if own, err = a.Store.Assignments(ctx, sc.UserID, ""); err != nil {
+					return 0, err
+				}
+				read = true
+			}
 			for _, as := range own {
 				if as.Covers(place.CommuneID, place.VillageID) {
 					found = as.ID

@@ -41,19 +41,14 @@ func (fp filedPlace) in(commune, village *geo.Unit) bool {
 
 // placeFiled places a filing (village 0: none) on d.
 func placeFiled(atlas *geo.Atlas, communeID, villageID int64, d civil.Date) filedPlace {
-	if v := atlas.Unit(villageID); v != nil && villageID != 0 {
-		ws := []*geo.Unit{v}
+	if v := atlas.Unit(villageID); v != nil {
+		fp := filedPlace{villages: []*geo.Unit{v}}
 		if !v.ValidOn(d) {
-			ws = atlas.PlaceOn(v, v.LastDay(), d)
+			fp.villages, fp.filed = atlas.PlaceOn(v, v.LastDay(), d), atlas.Ref(v, d)
+			fp.confirm = len(fp.villages) > 1
 		}
-		if len(ws) > 0 {
-			fp := filedPlace{villages: ws, confirm: len(ws) > 1}
-			if !v.ValidOn(d) {
-				if c := atlas.Unit(v.ParentOn(v.LastDay())); c != nil {
-					fp.filed = c.Code + "/" + v.Code
-				}
-			}
-			for _, w := range ws {
+		if len(fp.villages) > 0 {
+			for _, w := range fp.villages {
 				if c := atlas.Unit(w.ParentOn(d)); c != nil && !slices.Contains(fp.communes, c) {
 					fp.communes = append(fp.communes, c)
 				}

@@ -219,7 +219,7 @@ func readUnitCode(f *importer.CSV, col string, required bool) (string, bool) {
 // code, or a village by COMMUNE/VILLAGE (as reorganisation files and commands write
 // them).
 func (a *Atlas) FindCode(code string, d civil.Date) (*Unit, error) {
-	commune, village, ok := strings.Cut(code, "/")
+	village, commune, ok := villagePart(code)
 	if !ok {
 		return a.Find(code, d)
 	}
@@ -240,10 +240,13 @@ func (a *Atlas) Ref(u *Unit, d civil.Date) string {
 		d = max(min(d, u.LastDay()), u.ValidFrom)
 	}
 	if c := a.Unit(u.ParentOn(d)); c != nil {
-		return c.Code + "/" + u.Code
+		return VillageRef(c.Code, u.Code)
 	}
 	return u.Code
 }
+
+// VillageRef is how a village is named beside the other units: COMMUNE/VILLAGE.
+func VillageRef(commune, village string) string { return commune + "/" + village }
 
 // villagePart is the village's own code in COMMUNE/VILLAGE, and its commune's code.
 func villagePart(code string) (village, commune string, ok bool) {
@@ -319,7 +322,7 @@ func (run *reorgRun) day(d *reorgDay, last bool) {
 func villageLabel(a *Atlas, v *Unit, d civil.Date) string {
 	name := v.NameOn(d).FullName
 	if prev := a.Unit(v.ParentOn(dayBefore(d))); prev != nil {
-		name += " " + prev.Code + "/" + v.Code
+		name += " " + VillageRef(prev.Code, v.Code)
 	}
 	return name
 }
@@ -1057,11 +1060,7 @@ func (ev *reorgEvent) moveChildren(ch *Change, moved map[int64]bool) {
 			}
 			i := periodOn(len(k.Parents), func(i int) (civil.Date, civil.Date) { return k.Parents[i].From, k.Parents[i].To }, ev.before)
 			if len(ts) != 1 || !k.Parents[i].To.IsOpen() {
-				name := k.Code
-				if k.Level == Village {
-					name = src.Code + "/" + k.Code
-				}
-				stuck = append(stuck, name+" "+k.NameOn(ev.before).FullName)
+				stuck = append(stuck, ev.s.Ref(k, ev.before)+" "+k.NameOn(ev.before).FullName)
 				continue
 			}
 			ch.EndParents = append(ch.EndParents, End{UnitID: k.ID, From: k.Parents[i].From, To: ev.before})
