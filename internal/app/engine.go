@@ -484,6 +484,29 @@ func (a *App) currentEngine(ver string) *engine {
 	return a.eng
 }
 
+// codeProvinces are the provinces under which the persons holding some BHXH codes
+// and the rows filed under the codes are stored: for each code, the province of the
+// person it counts for (the holder with the smallest key), and "00". ok is false when
+// that is not known of every code: a code the index has no person for, or a person
+// whose rows are filed elsewhere too (scatteredRows).
+func (e *engine) codeProvinces(codes []string) (provinces []string, ok bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	seen := map[uint8]bool{}
+	provinces = []string{store.UnknownProvince}
+	for _, c := range codes {
+		pos, known := e.personOf.get(c)
+		if !known || int(pos) >= len(e.provinces) || e.provinces[pos] == 0 || e.scattered.has(pos) {
+			return nil, false
+		}
+		if b := e.provinces[pos]; !seen[b] {
+			seen[b] = true
+			provinces = append(provinces, provinceString(b))
+		}
+	}
+	return provinces, true
+}
+
 // provinceOfHolder is the province a holder's person is stored under, where their
 // cards and periods are stored too (or under "00", filed before the holder was known).
 func (e *engine) provinceOfHolder(holder string) (string, bool) {

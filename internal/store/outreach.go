@@ -22,6 +22,19 @@ type OutreachArea struct {
 	VillageID int64 // 0: the whole commune
 	// Communes (for a commune) and Villages are the other filings to draw from.
 	Communes, Villages []int64
+	// Provinces, when set, are the only provinces under which the persons holding the
+	// area's BHXH codes, and the cards and periods filed under those codes, are stored
+	// ("00" included for rows filed before their holder was known). PostgreSQL then
+	// looks those codes up in these provinces' partitions only, not in all 35. The
+	// caller knows them from the coverage index (app.listProvinces); nil: everywhere.
+	// The rows filed under a national ID are found as before (byNationalID).
+	Provinces []string
+}
+
+// narrowed reports whether the lookups by BHXH code are narrowed to the area's
+// provinces: on PostgreSQL, when the caller gave them.
+func (s *Store) narrowed(area OutreachArea) bool {
+	return area.Provinces != nil && s.Partitioned()
 }
 
 // where is the area's condition on persons p, with its arguments.
@@ -60,45 +73,200 @@ type OutreachQuery struct {
 
 const outreachPersonCols = "p.person_key, p.national_id, p.bhxh_code, p.full_name, p.birth_date, p.sex, p.commune_id, COALESCE(p.village_id, 0), p.household_id"
 
-// personCards is a CTE of the cards of the area's persons, as (person_key, card_no,
-// valid_from, valid_to): those filed under a BHXH code go to the code's owner
-// (owners), those naming a national ID to its person.
-func (s *Store) personCards(area OutreachArea) (string, []any) {
-	w, a := area.where()
-	q := s.codeOwners(area) + `,
-	pc AS (
-		SELECT o.person_key, c.card_no, c.valid_from, c.valid_to FROM owners o JOIN bhyt_cards c ON c.bhxh_code = o.bhxh_code
-		WHERE ` + s.inKeys("c.bhxh_code", "SELECT bhxh_code FROM owners") + `
-		UNION
-		SELECT p.person_key, c.card_no, c.valid_from, c.valid_to FROM persons p JOIN bhyt_cards c ON c.national_id = p.national_id
-		WHERE ` + w + ` AND p.national_id <> '' AND ` + s.inKeys("c.national_id", "SELECT p.national_id FROM persons p WHERE "+w+" AND p.national_id <> ''") + `)`
-	return q, slices.Concat(a, a, a)
+// filedRows is how a list finds a table's rows of a person: cards or periods.
+type filedRows struct {
+	table, alias string
+	cols         string // selected after the person's key
+	codeCol      string // the BHXH code the rows are filed under
+	and          string // further conditions on the rows
+	// The rows filed under person p's national ID: idCol = idOf, and idPartial, the
+	// condition of PostgreSQL's partial index of them (0012_national_partial).
+	idCol, idOf, idPartial string
 }
 
-// personPeriods is a CTE of the BHXH periods (voluntary and compulsory) of the
-// area's persons, by holder: the BHXH code (for its owner), or 'id:' + national ID.
-func (s *Store) personPeriods(area OutreachArea) (string, []any) {
+var (
+	cardRows = filedRows{table: "bhyt_cards", alias: "c", cols: "c.card_no, c.valid_from, c.valid_to", codeCol: "c.bhxh_code",
+		idCol: "c.national_id", idOf: "p.national_id", idPartial: "c.national_id <> ''"}
+	periodRows = filedRows{table: "periods", alias: "v", cols: "v.scheme, v.valid_from, v.valid_to", codeCol: "v.holder",
+		and:     " AND v.scheme IN ('bhxh_voluntary', 'bhxh_compulsory')",
+		idCol: "v.holder", idOf: "'id:' || p.national_id", idPartial: "v.holder LIKE 'id:%'"}
+)
+
+// personRows is the CTE owners, then a CTE name of the rows (cards: pc, BHXH
+// periods: pp) of the area's persons, as (person_key, f.cols…): those filed under a
+// BHXH code go to the code's owner, those under a national ID to its person.
+func (s *Store) personRows(name string, area OutreachArea, f filedRows, ids idFiled) (string, []any) {
+	owners, oa := s.codeOwners(area)
+	byID, ia := s.byNationalID(area, f, ids)
+	// Without the national-ID branch, DISTINCT does what its UNION did: besides
+	// dropping repeats, it keeps the plan the lists were tuned on. Without it, and
+	// without statistics, PostgreSQL compared each student of a 10M commune with
+	// every card of the commune (6.7 s, against 1.5 s with it).
+	return owners + `,
+	` + name + ` AS (
+		` + s.filedUnderCodes(area, f, byID == "") + byID + `)`, append(oa, ia...)
+}
+
+// idFiled are the partitions that hold any card naming a national ID, and any period
+// filed under one, by table; nil where the tables are not partitioned (SQLite), and
+// the lists read the whole tables.
+type idFiled map[string][]string
+
+// idFiledIn reads which partitions hold rows filed under a national ID: one probe of
+// each partition's partial index (0012_national_partial.postgres.sql).
+func (s *Store) idFiledIn(ctx context.Context, q querier) (idFiled, error) {
+	var parts []string
+	for name := range s.partitions {
+		for _, f := range []filedRows{cardRows, periodRows} {
+			if strings.HasPrefix(name, f.table+"_p") {
+				// min, not EXISTS: without statistics (just after a load) the planner
+				// answered EXISTS with a scan of the whole partition, expecting a row at
+				// once; the smallest value is read from the first entry of the index.
+				parts = append(parts, "SELECT '"+name+"' WHERE (SELECT min("+f.idCol+") FROM "+name+" "+f.alias+" WHERE "+f.idPartial+") IS NOT NULL")
+			}
+		}
+	}
+	f := idFiled{}
+	slices.Sort(parts)
+	err := s.each(ctx, q, strings.Join(parts, " UNION ALL "), func(r *sql.Rows) error {
+		var name string
+		if err := r.Scan(&name); err != nil {
+			return err
+		}
+		table := name[:strings.LastIndex(name, "_p")]
+		f[table] = append(f[table], name)
+		return nil
+	})
+	return f, err
+}
+
+// byNationalID is the UNION branch of the rows filed under the area's persons'
+// national IDs (cards naming one, periods under 'id:' + ID), with the person's key
+// first. With partitions, only those known to hold such rows are read, each person's
+// ID one index probe in each (a lateral join); none, and the branch is left out.
+// Else the whole table is joined, its index probed with the area's IDs.
+func (s *Store) byNationalID(area OutreachArea, f filedRows, ids idFiled) (string, []any) {
 	w, a := area.where()
-	schemes := "v.scheme IN ('bhxh_voluntary', 'bhxh_compulsory')"
-	q := s.codeOwners(area) + `,
-	pp AS (
-		SELECT o.person_key, v.scheme, v.valid_from, v.valid_to FROM owners o JOIN periods v ON v.holder = o.bhxh_code
-		WHERE ` + s.inKeys("v.holder", "SELECT bhxh_code FROM owners") + ` AND ` + schemes + `
+	if ids != nil {
+		parts := ids[f.table]
+		if len(parts) == 0 {
+			return "", nil
+		}
+		subs := make([]string, len(parts))
+		for i, name := range parts {
+			subs[i] = "SELECT " + f.cols + " FROM " + name + " " + f.alias + " WHERE " + f.idCol + " = " + f.idOf + " AND " + f.idPartial + f.and
+		}
+		return `
 		UNION
-		SELECT p.person_key, v.scheme, v.valid_from, v.valid_to FROM persons p JOIN periods v ON v.holder = 'id:' || p.national_id
-		WHERE ` + w + ` AND p.national_id <> '' AND ` + s.inKeys("v.holder", "SELECT 'id:' || p.national_id FROM persons p WHERE "+w+" AND p.national_id <> ''") + ` AND ` + schemes + `)`
-	return q, slices.Concat(a, a, a)
+		SELECT p.person_key, f.* FROM persons p CROSS JOIN LATERAL (` + strings.Join(subs, " UNION ALL ") + `) f
+		WHERE ` + w + ` AND p.national_id <> ''`, a
+	}
+	return `
+		UNION
+		SELECT p.person_key, ` + f.cols + ` FROM persons p JOIN ` + f.table + ` ` + f.alias + ` ON ` + f.idCol + ` = ` + f.idOf + `
+		WHERE ` + w + ` AND p.national_id <> '' AND ` + f.idPartial + ` AND ` + s.inKeys(f.idCol, "SELECT "+f.idOf+" FROM persons p WHERE "+w+" AND p.national_id <> ''") + f.and, slices.Concat(a, a)
+}
+
+// loadPartitions reads the names of the partitions in the store's schema.
+func (s *Store) loadPartitions(ctx context.Context) error {
+	s.partitions = map[string]bool{}
+	return s.each(ctx, s.db, "SELECT relname FROM pg_class WHERE relispartition AND relkind = 'r' AND relnamespace = current_schema()::regnamespace", func(r *sql.Rows) error {
+		var name string
+		if err := r.Scan(&name); err != nil {
+			return err
+		}
+		s.partitions[name] = true
+		return nil
+	})
+}
+
+// partitionOf names the partition of a large table that holds a province's rows:
+// TABLE_pCODE (0005_partitions.postgres.sql), or TABLE_pdefault for a code without
+// one ("00", or a province before 2025).
+func (s *Store) partitionOf(table, province string) string {
+	if name := table + "_p" + province; s.partitions[name] {
+		return name
+	}
+	return table + "_pdefault"
+}
+
+// inPartitions is a lateral subquery of the rows of a table filed under the code
+// o.bhxh_code in the area's provinces: one index probe in each of their partitions,
+// named, so that no condition on the province is left for the planner to use an
+// index for (without statistics, just after a load, it ANDed the primary key's
+// province column into every probe and a list took seconds).
+func (s *Store) inPartitions(area OutreachArea, table, alias, codeCol, cols, and string) string {
+	seen := map[string]bool{}
+	var parts []string
+	for _, p := range area.Provinces {
+		name := s.partitionOf(table, p)
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		parts = append(parts, "SELECT "+cols+" FROM "+name+" "+alias+" WHERE "+codeCol+" = o.bhxh_code"+and)
+	}
+	return "(" + strings.Join(parts, " UNION ALL ") + ")"
+}
+
+// filedUnderCodes selects the rows of a table (cards or periods) filed under the
+// owners' codes, with the owner's person key first. Narrowed, each code is looked
+// up in its own index probe of the area's provinces' partitions (a lateral join, so
+// that the plan does not hang on an estimate of how many codes there are).
+func (s *Store) filedUnderCodes(area OutreachArea, f filedRows, distinct bool) string {
+	sel := "SELECT "
+	if distinct {
+		sel = "SELECT DISTINCT "
+	}
+	if s.narrowed(area) {
+		return sel + `o.person_key, f.* FROM owners o CROSS JOIN LATERAL ` + s.inPartitions(area, f.table, f.alias, f.codeCol, f.cols, f.and) + ` f`
+	}
+	return sel + `o.person_key, ` + f.cols + ` FROM owners o JOIN ` + f.table + ` ` + f.alias + ` ON ` + f.codeCol + ` = o.bhxh_code
+		WHERE ` + s.inKeys(f.codeCol, "SELECT bhxh_code FROM owners") + f.and
 }
 
 // codeOwners is a CTE of the BHXH codes of the area's persons, each with the person
 // its cards and periods count for: of the persons under the code (anywhere), the one
 // with the smallest key, as the coverage index counts them (app/engine.go).
-func (s *Store) codeOwners(area OutreachArea) string {
-	w, _ := area.where()
+//
+// Narrowed to the area's provinces, each code is looked up in their partitions only:
+// the person with the smallest key under the code is stored in one of them, so the
+// smallest key found there is the same.
+func (s *Store) codeOwners(area OutreachArea) (string, []any) {
+	w, a := area.where()
+	codes := "SELECT p.bhxh_code FROM persons p WHERE " + w + " AND p.bhxh_code <> ''"
+	if s.narrowed(area) {
+		return `owners AS (
+		SELECT o.bhxh_code, MIN(m.person_key) AS person_key FROM (SELECT DISTINCT bhxh_code FROM (` + codes + `) c) o CROSS JOIN LATERAL ` +
+			s.inPartitions(area, "persons", "h", "h.bhxh_code", "h.person_key", "") + ` m
+		GROUP BY o.bhxh_code)`, a
+	}
 	return `owners AS (
 		SELECT o.bhxh_code, MIN(o.person_key) AS person_key FROM persons o
-		WHERE ` + s.inKeys("o.bhxh_code", "SELECT p.bhxh_code FROM persons p WHERE "+w+" AND p.bhxh_code <> ''") + `
-		GROUP BY o.bhxh_code)`
+		WHERE ` + s.inKeys("o.bhxh_code", codes) + `
+		GROUP BY o.bhxh_code)`, a
+}
+
+// AreaCodes are the BHXH codes of the persons an outreach list draws from.
+func (s *Store) AreaCodes(ctx context.Context, area OutreachArea) ([]string, error) {
+	w, args := area.where()
+	var out []string
+	err := s.each(ctx, s.rd, "SELECT DISTINCT p.bhxh_code FROM persons p WHERE "+w+" AND p.bhxh_code <> ''", func(r *sql.Rows) error {
+		var c string
+		if err := r.Scan(&c); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	}, args...)
+	return out, err
+}
+
+// Partitioned reports whether the large tables are partitioned by province
+// (PostgreSQL, 0005_partitions.postgres.sql), so that a lookup narrowed to some
+// provinces reads less.
+func (s *Store) Partitioned() bool {
+	return s.partitions["persons_pdefault"] && s.partitions["bhyt_cards_pdefault"] && s.partitions["periods_pdefault"]
 }
 
 // inKeys is the condition that col is one of the values sub selects. PostgreSQL
@@ -126,22 +294,37 @@ func (s *Store) OutreachRows(ctx context.Context, q OutreachQuery) ([]outreach.R
 	if err := s.SettleCards(ctx); err != nil {
 		return nil, err
 	}
+	if _, err := outreach.ParseKind(string(q.Kind)); err != nil {
+		return nil, err
+	}
+	var rd querier = s.rd
+	var ids idFiled
+	if s.Partitioned() {
+		// Which partitions hold rows under a national ID is read in the list's own
+		// snapshot.
+		tx, err := s.rd.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		if ids, err = s.idFiledIn(ctx, tx); err != nil {
+			return nil, err
+		}
+		rd = tx
+	}
 	var query string
 	var args []any
 	switch q.Kind {
 	case outreach.Uncovered, outreach.Students:
-		query, args = s.uncoveredQuery(q)
+		query, args = s.uncoveredQuery(q, ids)
 	case outreach.Expiring:
-		query, args = s.expiringQuery(q)
+		query, args = s.expiringQuery(q, ids)
 	case outreach.Lapsed:
-		query, args = s.lapsedQuery(q)
-	default:
-		_, err := outreach.ParseKind(string(q.Kind))
-		return nil, err
+		query, args = s.lapsedQuery(q, ids)
 	}
 	var out []outreach.Row
 	seen := map[string]bool{}
-	err := s.each(ctx, s.rd, query, func(r *sql.Rows) error {
+	err := s.each(ctx, rd, query, func(r *sql.Rows) error {
 		var x outreach.Row
 		dest := []any{&x.PersonKey, &x.NationalID, &x.BHXHCode, &x.FullName, &x.BirthDate, &x.Sex, &x.CommuneID, &x.VillageID, &x.HouseholdID}
 		var to civil.NullDate
@@ -167,8 +350,8 @@ func (s *Store) OutreachRows(ctx context.Context, q OutreachQuery) ([]outreach.R
 }
 
 // uncoveredQuery: residents with no card valid on the date (students: of school age).
-func (s *Store) uncoveredQuery(q OutreachQuery) (string, []any) {
-	cte, args := s.personCards(q.Area)
+func (s *Store) uncoveredQuery(q OutreachQuery, ids idFiled) (string, []any) {
+	cte, args := s.personRows("pc", q.Area, cardRows, ids)
 	w, a := q.Area.where()
 	query := "WITH " + cte + " SELECT " + outreachPersonCols + " FROM persons p WHERE " + w + " AND p.resident = 1"
 	args = append(args, a...)
@@ -183,8 +366,8 @@ func (s *Store) uncoveredQuery(q OutreachQuery) (string, []any) {
 
 // expiringQuery: the card valid on the date that ends within the horizon, with no
 // card valid on the day after it ends.
-func (s *Store) expiringQuery(q OutreachQuery) (string, []any) {
-	cte, args := s.personCards(q.Area)
+func (s *Store) expiringQuery(q OutreachQuery, ids idFiled) (string, []any) {
+	cte, args := s.personRows("pc", q.Area, cardRows, ids)
 	w, a := q.Area.where()
 	query := "WITH " + cte + " SELECT " + outreachPersonCols + `, pc.card_no, pc.valid_to
 		FROM persons p JOIN pc ON pc.person_key = p.person_key
@@ -198,8 +381,8 @@ func (s *Store) expiringQuery(q OutreachQuery) (string, []any) {
 
 // lapsedQuery: a voluntary period that ended in the months before the date, and no
 // voluntary or compulsory period covering the date.
-func (s *Store) lapsedQuery(q OutreachQuery) (string, []any) {
-	cte, args := s.personPeriods(q.Area)
+func (s *Store) lapsedQuery(q OutreachQuery, ids idFiled) (string, []any) {
+	cte, args := s.personRows("pp", q.Area, periodRows, ids)
 	w, a := q.Area.where()
 	query := "WITH " + cte + " SELECT " + outreachPersonCols + `, MAX(pp.valid_to)
 		FROM persons p JOIN pp ON pp.person_key = p.person_key

@@ -46,6 +46,8 @@ type Store struct {
 	atlasMu  sync.Mutex
 	atlas    *geo.Atlas
 	atlasVer string
+
+	partitions map[string]bool // PostgreSQL: the names of the province partitions (partitionOf)
 }
 
 // Open connects to url — "sqlite:PATH", a bare PATH, or "postgres://…" — runs the
@@ -94,6 +96,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
+	} else if err := s.loadPartitions(ctx); err != nil {
+		s.Close()
+		return nil, err
 	}
 	// Rows a process left in the log before its merge.
 	if err := s.SettleCards(ctx); err != nil {

@@ -1,0 +1,2 @@
+-- SQLite keeps the whole index of cards by national ID: its lists read no province
+-- partitions (0012_national_partial.postgres.sql).
