@@ -88,7 +88,7 @@ var (
 	cardRows = filedRows{table: "bhyt_cards", alias: "c", cols: "c.card_no, c.valid_from, c.valid_to", codeCol: "c.bhxh_code",
 		idCol: "c.national_id", idOf: "p.national_id", idPartial: "c.national_id <> ''"}
 	periodRows = filedRows{table: "periods", alias: "v", cols: "v.scheme, v.valid_from, v.valid_to", codeCol: "v.holder",
-		and:     " AND v.scheme IN ('bhxh_voluntary', 'bhxh_compulsory')",
+		and:   " AND v.scheme IN ('bhxh_voluntary', 'bhxh_compulsory')",
 		idCol: "v.holder", idOf: "'id:' || p.national_id", idPartial: "v.holder LIKE 'id:%'"}
 )
 
