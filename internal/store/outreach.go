@@ -152,13 +152,9 @@ func (s *Store) byNationalID(area OutreachArea, f filedRows, ids idFiled) (strin
 		if len(parts) == 0 {
 			return "", nil
 		}
-		subs := make([]string, len(parts))
-		for i, name := range parts {
-			subs[i] = "SELECT " + f.cols + " FROM " + name + " " + f.alias + " WHERE " + f.idCol + " = " + f.idOf + " AND " + f.idPartial + f.and
-		}
 		return `
 		UNION
-		SELECT p.person_key, f.* FROM persons p CROSS JOIN LATERAL (` + strings.Join(subs, " UNION ALL ") + `) f
+		SELECT p.person_key, f.* FROM persons p CROSS JOIN LATERAL ` + unionOf(parts, f.alias, f.cols, f.idCol+" = "+f.idOf+" AND "+f.idPartial+f.and) + ` f
 		WHERE ` + w + ` AND p.national_id <> ''`, a
 	}
 	return `
@@ -196,17 +192,23 @@ func (s *Store) partitionOf(table, province string) string {
 // index for (without statistics, just after a load, it ANDed the primary key's
 // province column into every probe and a list took seconds).
 func (s *Store) inPartitions(area OutreachArea, table, alias, codeCol, cols, and string) string {
-	seen := map[string]bool{}
 	var parts []string
 	for _, p := range area.Provinces {
-		name := s.partitionOf(table, p)
-		if seen[name] {
-			continue
+		if name := s.partitionOf(table, p); !slices.Contains(parts, name) {
+			parts = append(parts, name)
 		}
-		seen[name] = true
-		parts = append(parts, "SELECT "+cols+" FROM "+name+" "+alias+" WHERE "+codeCol+" = o.bhxh_code"+and)
 	}
-	return "(" + strings.Join(parts, " UNION ALL ") + ")"
+	return unionOf(parts, alias, cols, codeCol+" = o.bhxh_code"+and)
+}
+
+// unionOf is the subquery of some columns of the rows of each of some tables (or
+// partitions) that meet a condition, in parentheses.
+func unionOf(tables []string, alias, cols, where string) string {
+	subs := make([]string, len(tables))
+	for i, name := range tables {
+		subs[i] = "SELECT " + cols + " FROM " + name + " " + alias + " WHERE " + where
+	}
+	return "(" + strings.Join(subs, " UNION ALL ") + ")"
 }
 
 // filedUnderCodes selects the rows of a table (cards or periods) filed under the
