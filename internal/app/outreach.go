@@ -223,7 +223,7 @@ func (a *App) ownAssignments(ctx context.Context, sc *auth.Scope, k outreach.Kin
 	}
 	var out []outreach.Assignment
 	for _, as := range all {
-		if as.UnitID == p.commune.ID && (p.village == nil || as.VillageID == 0 || as.VillageID == p.village.ID) {
+		if assignedIn(p.atlas, as, p) {
 			out = append(out, as)
 		}
 	}
@@ -241,10 +241,10 @@ func (a *App) fillList(ctx context.Context, l *outreach.List, p outreachPlace, o
 	if err != nil {
 		return err
 	}
-	rows = p.placeRows(rows)
 	if !full {
-		rows = inAssignments(rows, own)
+		rows = inAssignments(p.atlas, rows, own, l.Date) // on the units the rows are filed under
 	}
+	rows = p.placeRows(rows)
 	contacts, err := a.Store.LatestContacts(ctx, p.area(), l.Date)
 	if err != nil {
 		return err
@@ -318,11 +318,12 @@ func (a *App) listProvinces(ctx context.Context, area store.OutreachArea) ([]str
 	return provinces, ver, nil
 }
 
-func inAssignments(rows []outreach.Row, own []outreach.Assignment) []outreach.Row {
+// inAssignments keeps the rows, as filed, that one of the assignments covers on d.
+func inAssignments(atlas *geo.Atlas, rows []outreach.Row, own []outreach.Assignment, d civil.Date) []outreach.Row {
 	var out []outreach.Row
 	for _, r := range rows {
 		for _, as := range own {
-			if as.Covers(r.CommuneID, r.VillageID) {
+			if assignmentCovers(atlas, as, r.CommuneID, r.VillageID, d) {
 				out = append(out, r)
 				break
 			}
@@ -477,7 +478,7 @@ func (a *App) contactRight(ctx context.Context, sc *auth.Scope, filed store.Outr
 				read = true
 			}
 			for _, as := range own {
-				if as.Covers(place.CommuneID, place.VillageID) {
+				if assignmentCovers(atlas, as, filed.CommuneID, filed.VillageID, d) {
 					found = as.ID
 				}
 			}

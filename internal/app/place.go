@@ -5,6 +5,7 @@ import (
 
 	"github.com/phusong/phusong/internal/civil"
 	"github.com/phusong/phusong/internal/geo"
+	"github.com/phusong/phusong/internal/outreach"
 )
 
 // filedPlace is where a person whose records name a commune and a village lives on a
@@ -81,4 +82,54 @@ func carriedOnto(atlas *geo.Atlas, u *geo.Unit, d civil.Date) []*geo.Unit {
 		}
 	}
 	return out
+}
+
+// An assignment names a commune, or a village of it, as they were on the day it was
+// made. A reorganisation since moves that ground into other units, and the
+// assignment follows it there, no further:
+//   - a village: the villages lineage places it in on the date (the same village,
+//     moved to another commune, in most merges);
+//   - a commune in force on the date: the persons living in it;
+//   - a commune no longer in force: the persons its records name, and those filed
+//     under the villages it had on its last day. A person registered after a merge
+//     under the new commune, with no village, is not in the old commune's ground:
+//     nothing tells where they live.
+
+// assignmentCovers reports whether a person whose records name (commune, village)
+// (village 0: none) is in the assignment's ground on d.
+func assignmentCovers(atlas *geo.Atlas, as outreach.Assignment, commune, village int64, d civil.Date) bool {
+	fp := placeFiled(atlas, commune, village, d)
+	if as.VillageID != 0 {
+		ground := placeFiled(atlas, as.UnitID, as.VillageID, d).villages
+		return slices.ContainsFunc(fp.villages, func(v *geo.Unit) bool {
+			return slices.ContainsFunc(ground, func(g *geo.Unit) bool { return g.ID == v.ID })
+		})
+	}
+	c := atlas.Unit(as.UnitID)
+	switch {
+	case c == nil:
+		return false
+	case c.ValidOn(d):
+		return fp.in(c, nil)
+	case commune == c.ID:
+		return true
+	}
+	v := atlas.Unit(village)
+	return v != nil && v.ParentOn(c.LastDay()) == c.ID
+}
+
+// assignedIn reports whether an assignment's ground on the place's date may hold
+// persons of the place (assignmentCovers says which).
+func assignedIn(atlas *geo.Atlas, as outreach.Assignment, p outreachPlace) bool {
+	if as.VillageID != 0 {
+		return placeFiled(atlas, as.UnitID, as.VillageID, p.date).in(p.commune, p.village)
+	}
+	c := atlas.Unit(as.UnitID)
+	switch {
+	case c == nil:
+		return false
+	case c.ValidOn(p.date):
+		return c.ID == p.commune.ID
+	}
+	return slices.ContainsFunc(atlas.PlaceOn(c, c.LastDay(), p.date), func(u *geo.Unit) bool { return u.ID == p.commune.ID })
 }

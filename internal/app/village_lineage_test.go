@@ -180,3 +180,95 @@ func mapsEqual(a, b map[string][2]int64) bool {
 	}
 	return true
 }
+
+// Assignments made before a reorganisation follow their ground. On 15 June 2026 Thu
+// is given Xuân Hương's uncovered list (the ward) and Lan that of its TDP02; on 1
+// July the ward and Cam Ly merge into 99991, and both are granted the new ward. On
+// 15 September Thu's list of 99991 is Xuân Hương's persons, Lan's those of TDP02;
+// neither sees Cam Ly's Én, nor a resident registered under 99991 with no village
+// (nothing tells where she lives). Before, both lists were empty: the assignments
+// named a unit no longer in force.
+func TestAssignmentsAfterCommuneMerge(t *testing.T) {
+	testutil.EachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := New(s, nil)
+		load(t, a, "villages", "persons", "residents", "bhyt_cards")
+		before := civil.MustParse("2026-06-15")
+		for name, village := range map[string]string{"thu": "", "lan": "TDP02"} {
+			if _, err := a.AddUser(ctx, System, name, name, "mat-khau-"+name+"-1"); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Grant(ctx, System, name, auth.Collector, "24781", before); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Assign(ctx, System, "uncovered", "24781", before, 0, village, name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		importText(t, a, "reorg", reorgCSV+
+			"2026-07-01,merge,24781,99991,,Phường Hồ Xuân Hương,,phuong,,NQ thử\n"+
+			"2026-07-01,merge,24787,99991,,,,,,NQ thử\n", "2026-06-01")
+		// A grant on a unit covers its history, not what it became: the collectors
+		// are granted the new ward. A scope is read at each request.
+		scopeOf := func(name string) *auth.Scope {
+			t.Helper()
+			if err := a.Grant(ctx, System, name, auth.Collector, "99991", civil.MustParse("2026-07-01")); err != nil {
+				t.Fatal(err)
+			}
+			u, err := s.UserByName(ctx, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc, err := a.ScopeOf(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sc
+		}
+		thu, lan := scopeOf("thu"), scopeOf("lan")
+		importText(t, a, "residents", "national_id,full_name,birth_date,sex,commune_code,village_code,household_id\n"+
+			"068301006666,Đinh Thị Hoa,2001-06-06,F,99991,,HGD-0020\n", "2026-08-01")
+		names := func(sc *auth.Scope, village string) []string {
+			t.Helper()
+			var out []string
+			for _, r := range listOf(t, a, sc, "99991", village, "2026-09-15") {
+				out = append(out, r.name)
+			}
+			return out
+		}
+		xuanHuong := []string{"Nguyễn Minh Châu", "Phạm Thị Giang", "Trần Thị Bình"}
+		if got, want := names(System, ""), append(slices.Clone(xuanHuong), "Hoàng Thị Én", "Đinh Thị Hoa"); !sameNames(got, want) {
+			t.Errorf("the merged ward's list: %v, want %v", got, want)
+		}
+		if got := names(thu, ""); !slices.Equal(got, xuanHuong) {
+			t.Errorf("Thu's list: %v, want %v", got, xuanHuong)
+		}
+		if got, want := names(lan, ""), []string{"Nguyễn Minh Châu", "Phạm Thị Giang"}; !slices.Equal(got, want) {
+			t.Errorf("Lan's list: %v, want %v", got, want)
+		}
+		if got, want := names(lan, "TDP02"), []string{"Nguyễn Minh Châu", "Phạm Thị Giang"}; !slices.Equal(got, want) {
+			t.Errorf("Lan's list of TDP02: %v, want %v", got, want)
+		}
+		if got := names(lan, "TDP01"); len(got) != 0 {
+			t.Errorf("Lan's list of TDP01: %v, want none", got)
+		}
+		// Contacts: Thu's for Giang counts under her assignment; for Én she has none.
+		on := civil.MustParse("2026-09-16")
+		if c, err := a.RecordContact(ctx, thu, "068199003333", string(outreach.Refused), "", on); err != nil || c.AssignmentID == 0 {
+			t.Errorf("Thu's contact with Giang: %+v %v", c, err)
+		}
+		if _, err := a.RecordContact(ctx, thu, "020188000222", string(outreach.Refused), "", on); err == nil {
+			t.Error("Thu recorded a contact with Én, outside her assignment")
+		}
+		if _, err := a.RecordContact(ctx, lan, "068190004567", string(outreach.Refused), "", on); err == nil {
+			t.Error("Lan recorded a contact with Bình, outside TDP02")
+		}
+	})
+}
+
+func sameNames(got, want []string) bool {
+	g, w := slices.Clone(got), slices.Clone(want)
+	slices.Sort(g)
+	slices.Sort(w)
+	return slices.Equal(g, w)
+}

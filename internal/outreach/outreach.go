@@ -201,11 +201,6 @@ type Assignment struct {
 	AssignedBy  int64      `json:"-"`
 }
 
-// Covers reports whether a person living in (commune, village) is in the assignment's area.
-func (a Assignment) Covers(communeID, villageID int64) bool {
-	return a.UnitID == communeID && (a.VillageID == 0 || a.VillageID == villageID)
-}
-
 // List is a list on a date with its figures.
 type List struct {
 	Kind        Kind       `json:"kind"`
