@@ -223,7 +223,7 @@ func (a *App) ownAssignments(ctx context.Context, sc *auth.Scope, k outreach.Kin
 	}
 	var out []outreach.Assignment
 	for _, as := range all {
-		if assignedIn(p.atlas, as, p) {
+		if groundOf(p.atlas, as, p.date).in(p.atlas, p) {
 			out = append(out, as)
 		}
 	}
@@ -320,10 +320,14 @@ func (a *App) listProvinces(ctx context.Context, area store.OutreachArea) ([]str
 
 // inAssignments keeps the rows, as filed, that one of the assignments covers on d.
 func inAssignments(atlas *geo.Atlas, rows []outreach.Row, own []outreach.Assignment, d civil.Date) []outreach.Row {
+	grounds := make([]assignmentGround, len(own))
+	for i, as := range own {
+		grounds[i] = groundOf(atlas, as, d)
+	}
 	var out []outreach.Row
 	for _, r := range rows {
-		for _, as := range own {
-			if assignmentCovers(atlas, as, r.CommuneID, r.VillageID, d) {
+		for _, g := range grounds {
+			if g.covers(atlas, r.CommuneID, r.VillageID) {
 				out = append(out, r)
 				break
 			}
@@ -478,7 +482,7 @@ func (a *App) contactRight(ctx context.Context, sc *auth.Scope, filed store.Outr
 				read = true
 			}
 			for _, as := range own {
-				if assignmentCovers(atlas, as, filed.CommuneID, filed.VillageID, d) {
+				if groundOf(atlas, as, d).covers(atlas, filed.CommuneID, filed.VillageID) {
 					found = as.ID
 				}
 			}

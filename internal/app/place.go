@@ -95,22 +95,39 @@ func carriedOnto(atlas *geo.Atlas, u *geo.Unit, d civil.Date) []*geo.Unit {
 //     under the new commune, with no village, is not in the old commune's ground:
 //     nothing tells where they live.
 
-// assignmentCovers reports whether a person whose records name (commune, village)
-// (village 0: none) is in the assignment's ground on d.
-func assignmentCovers(atlas *geo.Atlas, as outreach.Assignment, commune, village int64, d civil.Date) bool {
-	fp := placeFiled(atlas, commune, village, d)
+// assignmentGround is an assignment's ground on a date, found once and asked of
+// each person.
+type assignmentGround struct {
+	d       civil.Date
+	village *filedPlace // a village's assignment: where lineage places the village on d
+	commune *geo.Unit   // a commune's assignment (nil: a village's, or not found)
+}
+
+func groundOf(atlas *geo.Atlas, as outreach.Assignment, d civil.Date) assignmentGround {
+	g := assignmentGround{d: d}
 	if as.VillageID != 0 {
-		ground := placeFiled(atlas, as.UnitID, as.VillageID, d).villages
-		return slices.ContainsFunc(fp.villages, func(v *geo.Unit) bool {
-			return slices.ContainsFunc(ground, func(g *geo.Unit) bool { return g.ID == v.ID })
+		fp := placeFiled(atlas, as.UnitID, as.VillageID, d)
+		g.village = &fp
+		return g
+	}
+	g.commune = atlas.Unit(as.UnitID)
+	return g
+}
+
+// covers reports whether a person whose records name (commune, village) (village 0:
+// none) is in the ground.
+func (g assignmentGround) covers(atlas *geo.Atlas, commune, village int64) bool {
+	if g.village != nil {
+		return slices.ContainsFunc(placeFiled(atlas, commune, village, g.d).villages, func(v *geo.Unit) bool {
+			return slices.ContainsFunc(g.village.villages, func(w *geo.Unit) bool { return w.ID == v.ID })
 		})
 	}
-	c := atlas.Unit(as.UnitID)
+	c := g.commune
 	switch {
 	case c == nil:
 		return false
-	case c.ValidOn(d):
-		return fp.in(c, nil)
+	case c.ValidOn(g.d):
+		return placeFiled(atlas, commune, village, g.d).in(c, nil)
 	case commune == c.ID:
 		return true
 	}
@@ -118,18 +135,17 @@ func assignmentCovers(atlas *geo.Atlas, as outreach.Assignment, commune, village
 	return v != nil && v.ParentOn(c.LastDay()) == c.ID
 }
 
-// assignedIn reports whether an assignment's ground on the place's date may hold
-// persons of the place (assignmentCovers says which).
-func assignedIn(atlas *geo.Atlas, as outreach.Assignment, p outreachPlace) bool {
-	if as.VillageID != 0 {
-		return placeFiled(atlas, as.UnitID, as.VillageID, p.date).in(p.commune, p.village)
-	}
-	c := atlas.Unit(as.UnitID)
+// in reports whether the ground may hold persons of a place on its date (covers
+// says which).
+func (g assignmentGround) in(atlas *geo.Atlas, p outreachPlace) bool {
+	c := g.commune
 	switch {
+	case g.village != nil:
+		return g.village.in(p.commune, p.village)
 	case c == nil:
 		return false
-	case c.ValidOn(p.date):
+	case c.ValidOn(g.d):
 		return c.ID == p.commune.ID
 	}
-	return slices.ContainsFunc(atlas.PlaceOn(c, c.LastDay(), p.date), func(u *geo.Unit) bool { return u.ID == p.commune.ID })
+	return slices.ContainsFunc(atlas.PlaceOn(c, c.LastDay(), g.d), func(u *geo.Unit) bool { return u.ID == p.commune.ID })
 }
